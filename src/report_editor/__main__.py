@@ -1,0 +1,3 @@
+from report_editor.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""Crash-safe file writing: temp file in the same folder, flush, fsync, os.replace."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+TEMP_PREFIX = ".~re-"
+TEMP_SUFFIX = ".tmp"
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, retry_seconds: float = 2.0) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new file.
+
+    On Windows `os.replace` fails while another process (an antivirus scanner, a second
+    window) holds the target open; retry for a short while before giving up.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        deadline = time.monotonic() + retry_seconds
+        while True:
+            try:
+                os.replace(tmp, path)
+                break
+            except PermissionError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
+        _fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Delete temp files left by a crash during an atomic write."""
+    removed = []
+    for p in Path(folder).glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            p.unlink()
+            removed.append(p)
+    return removed
