@@ -21,6 +21,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, retry_seconds: float = 2.0) -
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        _match_mode(tmp, path)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -39,6 +40,19 @@ def atomic_write_bytes(path: Path, data: bytes, *, retry_seconds: float = 2.0) -
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _match_mode(tmp: str, target: Path) -> None:
+    """mkstemp makes 0600 files; give the new file the target's mode or the umask default."""
+    if os.name != "posix":
+        return
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
