@@ -12,6 +12,10 @@ os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
 import pytest
 from hypothesis import HealthCheck, settings
 
+from report_editor.gui.qtcompat import pin_singletons
+
+pin_singletons()  # PySide6 6.12 on CPython 3.11 leaks references to True/False/None
+
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
