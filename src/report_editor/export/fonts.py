@@ -4,7 +4,8 @@ Resolution per role: the user's Windows fonts when present (宋体/黑体/楷体
 Windows, 方正小标宋 if installed), then the fonts bundled in `resources/fonts/` (manifest
 `fonts.json`). 小标宋 falls back to 黑体 when neither has it. No built-in CID font
 (STSong-Light is never embedded) and no Helvetica fallback: a role without a font is an error.
-Fonts are parsed and registered lazily, once per process.
+Fonts are parsed and registered lazily (only the roles a report uses), once per process;
+parsed metrics are cached on disk (`fontcache`).
 """
 
 from __future__ import annotations
@@ -179,7 +180,9 @@ class FontSet:
 
     def _register(self, role: str) -> str:
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFError, TTFont
+        from reportlab.pdfbase.ttfonts import TTFError
+
+        from .fontcache import load_ttfont
 
         choice: FontChoice | None = self.choices[role]
         first_error = ""
@@ -189,7 +192,7 @@ class FontSet:
             if font is None:
                 name = f"RE{len(_REGISTERED) + 1}-{choice.path.stem}"
                 try:
-                    font = TTFont(name, str(choice.path), subfontIndex=choice.subfont)
+                    font = load_ttfont(name, choice.path, choice.subfont)
                 except (TTFError, OSError, ValueError) as e:
                     # e.g. a Windows font with PostScript outlines: try the bundled one
                     first_error = first_error or f"字体文件“{choice.path.name}”无法读取：{e}"

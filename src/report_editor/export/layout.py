@@ -1,12 +1,17 @@
 """Text layout of the official PDF, independent of reportlab: paragraphs, headings, line breaks.
 
 Chinese line breaking with kinsoku (禁则): no line starts with closing punctuation and no
-line ends with opening punctuation; Latin words, numbers, e-mail addresses stay whole.
+line ends with opening punctuation; Latin words, numbers, e-mail addresses stay whole (a
+URL or address longer than half a line may break after `/ ? & = _ @ . -`).
+Adjacent punctuation (`。”`, `）。`, `”、“`) keeps its full width, as Word sets it on the
+公文 character grid by default (no 标点挤压): every character, marks included, takes one
+of the 28 cells of a line, so full lines align on the grid.
 Widths come from a callable so that the rules can be tested without fonts.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +23,9 @@ NO_LINE_START = frozenset("，。、；：？！）》」』”’〕】〉…�
 NO_LINE_END = frozenset("（《「『“‘〔【〈([")
 NO_SPLIT_PAIRS = frozenset("—…")  # ——, …… never broken in the middle
 
-_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.@/_\-:%+#&=~]*")
+_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.@/_\-:%+#&=~?]*")
+# inside a Latin run wider than a line (a long URL or address): break after these
+_LATIN_BREAK = re.compile(r"[^/?&=_@.\-]+[/?&=_@.\-]*|[/?&=_@.\-]+")
 _WS = " \t\u3000\u00a0\u2002\u2003\u200b\ufeff"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -35,13 +42,14 @@ WidthFn = Callable[[str, str], float]  # (text, role) -> advance including char 
 class Run:
     role: str
     text: str
+    tight: bool = False  # a Latin word: justification adds space after it, not inside it
 
 
 @dataclass
 class Line:
     runs: list[Run]
     x: float = 0.0  # offset from the left edge of the text block
-    extra: float = 0.0  # additional spacing after each glyph but the last (justification)
+    extra: float = 0.0  # justification: added after each CJK glyph and each Latin word
     width: float = 0.0  # natural width
 
     @property
@@ -103,6 +111,7 @@ class _Tok:
     text: str
     role: str
     width: float
+    glue: bool = False  # a later piece of a split Latin word: no justification space before
 
 
 def _tokens(runs: list[Run], width: WidthFn) -> list[_Tok]:
@@ -115,7 +124,7 @@ def _tokens(runs: list[Run], width: WidthFn) -> list[_Tok]:
             if m:
                 word = m.group(0)
                 # a trailing full stop or colon belongs to the sentence, not to the word
-                while len(word) > 1 and word[-1] in ".:-/":
+                while len(word) > 1 and word[-1] in ".:-/?":
                     word = word[:-1]
                 j = i + len(word)
             else:
@@ -132,14 +141,49 @@ def _break_ok(prev: _Tok, nxt: _Tok) -> bool:
     return not (prev.text[-1] in NO_SPLIT_PAIRS and prev.text[-1] == nxt.text[0])
 
 
+def _stub(toks: list[_Tok], brk: int) -> bool:
+    """A break inside a split Latin word that leaves fewer than 4 letters on one side."""
+    if not toks[brk].glue:
+        return False
+    i = brk
+    while i > 0 and toks[i].glue:
+        i -= 1
+    j = brk
+    while j < len(toks) and toks[j].glue:
+        j += 1
+    before = sum(len(t.text) for t in toks[i:brk])
+    after = sum(len(t.text) for t in toks[brk:j])
+    return before < 4 or after < 4
+
+
 def _runs_of(toks: list[_Tok]) -> list[Run]:
     runs: list[Run] = []
-    for t in toks:
-        if runs and runs[-1].role == t.role:
+    for i, t in enumerate(toks):
+        if t.glue and runs and runs[-1].tight:
+            runs[-1].text += t.text
+            continue
+        tight = len(t.text) > 1 or (i + 1 < len(toks) and toks[i + 1].glue)
+        if runs and runs[-1].role == t.role and not tight and not runs[-1].tight:
             runs[-1].text += t.text
         else:
-            runs.append(Run(t.role, t.text))
+            runs.append(Run(t.role, t.text, tight))
     return runs
+
+
+def _split_wide(t: _Tok, room: float, width: WidthFn) -> list[_Tok]:
+    """A long Latin word (URL, e-mail address, or wider than a line): glued pieces that may
+    be broken after `/ ? & = _ @ . -`; a piece still wider than a line, into characters."""
+    out = []
+    for m in _LATIN_BREAK.finditer(t.text):
+        piece = m.group(0)
+        w = width(piece, t.role)
+        if w > room and len(piece) > 1:
+            out.extend(_Tok(ch, t.role, width(ch, t.role), True) for ch in piece)
+        else:
+            out.append(_Tok(piece, t.role, w, True))
+    if out:
+        out[0].glue = False
+    return out
 
 
 def break_lines(
@@ -149,15 +193,20 @@ def break_lines(
     *,
     first_indent: float = 0.0,
     justify: bool = True,
-    max_stretch: float = 48.0,
+    max_stretch: float = 8.0,
 ) -> list[Line]:
-    """Greedy line breaking with kinsoku (a forbidden break moves characters down)."""
+    """Greedy line breaking with kinsoku (a forbidden break moves characters down).
+
+    Lines but the last are justified by `extra` after each CJK glyph and each Latin word
+    (never inside a word), unless that needs more than `max_stretch` per gap."""
     toks = _tokens(runs, width)
-    # split any token wider than a line into characters
+    # a token wider than a line, or a long URL / e-mail address, may break inside
     fixed: list[_Tok] = []
+    room0 = avail - first_indent
     for t in toks:
-        if t.width > avail - first_indent and len(t.text) > 1:
-            fixed.extend(_Tok(ch, t.role, width(ch, t.role)) for ch in t.text)
+        long_address = ("/" in t.text or "@" in t.text) and t.width > avail / 2
+        if len(t.text) > 1 and (t.width > room0 or long_address):
+            fixed.extend(_split_wide(t, room0, width))
         else:
             fixed.append(t)
     toks = fixed
@@ -181,8 +230,12 @@ def break_lines(
             end = start + 1
         if end < n:
             brk = end
-            while brk > start + 1 and not _break_ok(toks[brk - 1], toks[brk]):
+            while brk > start + 1 and not (
+                _break_ok(toks[brk - 1], toks[brk]) and not _stub(toks, brk)
+            ):
                 brk -= 1
+            if brk == start + 1 and _stub(toks, brk):
+                brk = end  # no better break: a short piece it is
             if brk == start + 1 and not _break_ok(toks[brk - 1], toks[brk]):
                 # cannot move anything down: squeeze the forbidden character in instead
                 brk = end + 1 if toks[end].text[0] in NO_LINE_START else end
@@ -192,12 +245,13 @@ def break_lines(
         while line_toks and line_toks[-1].text == " ":
             line_toks.pop()
         natural = sum(t.width for t in line_toks)
-        glyphs = sum(len(t.text) for t in line_toks)
+        # after every CJK glyph and Latin word but the last
+        slots = sum(1 for t in line_toks[1:] if not t.glue)
         extra = 0.0
         last = end >= n
-        if justify and not last and glyphs > 1:
-            extra = (room - natural) / (glyphs - 1)
-            if extra * (glyphs - 1) > max_stretch:
+        if justify and not last and slots > 0:
+            extra = (room - natural) / slots
+            if extra > max_stretch:
                 extra = 0.0
         lines.append(Line(_runs_of(line_toks), indent, extra, natural))
         start = end
@@ -208,6 +262,43 @@ def break_lines(
 
 # characters after which an organ name may be broken (end of an administrative unit)
 _ORGAN_BREAK_AFTER = frozenset("省市县区旗州盟镇乡街局委厅办府会院处所室署部司中站队")
+# unit words that end an organ part well (a break after them is preferred)
+_UNIT_WORDS = ("委员会", "办公室", "人民政府", "办事处", "管理局", "中心", "政府", "局", "厅")
+# words never broken inside (a unit character followed by more of the same word)
+_KEEP_WHOLE = (
+    "中共",
+    "人民",
+    "政府",
+    "委员会",
+    "办公室",
+    "办事处",
+    "县委",
+    "市委",
+    "省委",
+    "区委",
+    "州委",
+    "党委",
+    "工委",
+    "市场",
+    "城市",
+    "区域",
+    "社区",
+    "部门",
+    "中心",
+    "中国",
+    "局长",
+    "所属",
+    "县级",
+    "市级",
+    "省级",
+    "区级",
+    "乡镇",
+    "镇街",
+    "街道",
+    "州府",
+    *(f"{unit}人民政府" for unit in "省市县区旗州盟镇乡"),  # 某某县｜人民政府 is one name
+)
+_BAD_BREAK = 1000.0
 
 
 def title_lines(title: str, max_chars: int) -> list[str]:
@@ -228,27 +319,59 @@ def title_lines(title: str, max_chars: int) -> list[str]:
     return lines
 
 
+def _break_cost(text: str, p: int) -> float:
+    """Cost of a line break before text[p]: 0 after a unit word, large inside a word."""
+    if text[p] in NO_LINE_START or text[p - 1] in NO_LINE_END:
+        return float("inf")
+    for word in _KEEP_WHOLE:
+        for k in range(1, len(word)):  # p falls inside an occurrence of `word`
+            if text.startswith(word, p - k):
+                return _BAD_BREAK
+    if any(text.startswith(w, p - len(w)) for w in _UNIT_WORDS):
+        return 0.0
+    if text[p - 1] in _ORGAN_BREAK_AFTER:
+        return 4.0
+    return _BAD_BREAK
+
+
 def _break_words(text: str, max_chars: int) -> list[str]:
-    if len(text) <= max_chars:
+    """Fewest lines of at most `max_chars`, broken after unit words, lengths balanced
+    (梯形/菱形); a break inside a word only when no other break fits."""
+    n = len(text)
+    if n <= max_chars:
         return [text]
-    n_lines = -(-len(text) // max_chars)
-    target = -(-len(text) // n_lines)  # balanced lines (梯形/菱形)
-    out = []
-    rest = text
-    while len(rest) > max_chars:
-        cands = [
-            i + 1
-            for i, ch in enumerate(rest[:max_chars])
-            if ch in _ORGAN_BREAK_AFTER and i + 1 < len(rest)
-        ]
-        cut = min(cands, key=lambda c: (abs(c - target), -c)) if cands else max_chars
-        # never start a line with closing punctuation
-        while cut > 1 and rest[cut] in NO_LINE_START:
-            cut -= 1
-        out.append(rest[:cut])
-        rest = rest[cut:]
-    out.append(rest)
-    return out
+    costs = {p: _break_cost(text, p) for p in range(1, n)}
+    k_min = -(-n // max_chars)
+    best: tuple[float, list[int]] | None = None
+    for k in (k_min, k_min + 1):
+        target = n / k
+        # dp[j][p]: cheapest way to set text[:p] as j lines
+        dp: list[dict[int, tuple[float, int]]] = [{0: (0.0, 0)}]
+        for j in range(1, k + 1):
+            row: dict[int, tuple[float, int]] = {}
+            ends = [n] if j == k else [p for p in range(1, n) if costs[p] < float("inf")]
+            for p in ends:
+                for q, (c0, _) in dp[j - 1].items():
+                    if 0 < p - q <= max_chars:
+                        c = c0 + (p - q - target) ** 2 / 4 + (costs[p] if p < n else 0.0)
+                        if p not in row or c < row[p][0]:
+                            row[p] = (c, q)
+            dp.append(row)
+        if n not in dp[k]:
+            continue
+        cuts = [n]
+        for j in range(k, 0, -1):
+            cuts.append(dp[j][cuts[-1]][1])
+        cuts.reverse()
+        cost = dp[k][n][0]
+        if best is None or cost < best[0] - (_BAD_BREAK / 2 if k > k_min else 0):
+            best = (cost, cuts)
+        if cost < _BAD_BREAK:
+            break  # good breaks with the fewest lines
+    if best is None:  # only forbidden breaks: cut at the measure
+        return [text[i : i + max_chars] for i in range(0, n, max_chars)]
+    cuts = best[1]
+    return [text[a:b] for a, b in itertools.pairwise(cuts)]
 
 
 def format_date(iso: str | None) -> str:

@@ -44,10 +44,24 @@ BODY_SIZE, TITLE_SIZE, PAGE_NO_SIZE = 16.0, 22.0, 14.0  # 3号, 2号, 4号
 TITLE_PITCH = TITLE_SIZE * 1.45
 TABLE_SIZE, TABLE_SMALL = 10.5, 9.0  # 五号, 小五
 TABLE_PAD = 2.5
-PAGE_NO_GAP = 7 * MM
+# printed 表三: the sub-item labels (C3) wider than on screen so that at 小五 they take one
+# line where they can; the seven data columns (12.3 mm) still hold six digits at 五号
+PRINT_WEIGHTS = {"t3": (0.55, 1.25, 3.6, *(0.95,) * 7)}
+NUM_PAD = 1.2  # side padding of a number squeezed into a narrow column
+PAGE_NO_GAP = 7 * MM  # from the 版心's lower edge down to the top of the 一字线
+DASH_RISE = 0.40  # top of the em dash stroke above the baseline, in em (宋体 and Noto Serif)
+FRAME_H = BLOCK_H + 0.02
 BLOCK_BOTTOM = PAGE_H - TOP - BLOCK_H
 ASCENT = 0.88  # ideographic em box above the baseline
 TEXT_COLOR_MARK = (0.80, 0.0, 0.0)
+
+
+def title_gap(n_lines: int) -> float:
+    """Space below an n-line title (about one blank line) that puts the body text on the
+    page's 22-line grid, so that page 1 holds whole lines like every other page."""
+    height = n_lines * TITLE_PITCH
+    k = -(-(height + 0.6 * PITCH) // PITCH)
+    return k * PITCH - height
 
 
 @dataclass(frozen=True)
@@ -202,18 +216,54 @@ def _make_text_block(
             return [TextBlock(self.lines[:n], 0), TextBlock(self.lines[n:], 0, self.tail)]
 
         def draw(self) -> None:
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
             c = self.canv
             base = (pitch - size) / 2 + size * ASCENT
             for i, line in enumerate(self.lines):
                 t = c.beginText()
-                t.setTextOrigin(line.x, self.height - i * pitch - base)
-                t.setCharSpace(char_space + line.extra)
+                y = self.height - i * pitch - base
+                x = line.x
                 for run in line.runs:
-                    t.setFont(fonts.name(run.role), size)
+                    # justification space goes after each CJK glyph and after a Latin
+                    # word as a whole, never between the letters of a word
+                    name = fonts.name(run.role)
+                    space = char_space if run.tight else char_space + line.extra
+                    t.setTextOrigin(x, y)
+                    t.setFont(name, size)
+                    t.setCharSpace(space)
                     t.textOut(run.text)
+                    x += stringWidth(run.text, name, size) + space * len(run.text)
+                    if run.tight:
+                        x += line.extra
                 c.drawText(t)
 
     return TextBlock(lines, keep, tail)
+
+
+def _make_grid_snap(min_gap: float) -> Any:
+    """Space after a table down to the next line of the page's 22-line grid (at least
+    `min_gap`), so the text after a table sits on the same lines as on a full page."""
+    Flowable = _flowable_base()
+
+    class GridSnap(Flowable):  # type: ignore[misc, valid-type]
+        def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+            used = FRAME_H - ah  # the frame is exactly the 版心
+            if used < 0.5:  # at the top of a page: no space
+                self.height = 0.0
+            else:
+                k = -(-(used + min_gap - 0.5) // PITCH)
+                self.height = min(k * PITCH - used, ah)
+            self.width = aw
+            return aw, self.height
+
+        def split(self, aw: float, ah: float) -> list[Any]:
+            return []
+
+        def draw(self) -> None:
+            pass
+
+    return GridSnap()
 
 
 def _make_headed(parts: list[Any]) -> Any:
@@ -255,20 +305,17 @@ class _TableSpec:
 
 
 def _col_widths(grid: T.Grid) -> list[float]:
-    total = sum(grid.col_weights)
-    return [BLOCK_W * w / total for w in grid.col_weights]
+    weights = PRINT_WEIGHTS.get(grid.table, grid.col_weights)
+    total = sum(weights)
+    return [BLOCK_W * w / total for w in weights]
 
 
 def _cell_style(gc: T.GridCell, grid: T.Grid) -> tuple[float, str]:
     """(font size, alignment) of a label cell."""
-    block_label = gc.role == "label" and gc.rowspan > 1 and not gc.vertical
-    small = (
-        gc.role == "note"
-        or grid.table == "t4"
-        or (grid.table == "t3" and (gc.role == "header" or block_label or gc.vertical))
-    )
+    # 小五 in the dense 表三 and 表四 (as in published reports), 五号 in 表二
+    small = gc.role == "note" or grid.table in ("t3", "t4")
     size = TABLE_SMALL if small else TABLE_SIZE
-    if gc.role in ("header", "note") or gc.vertical:
+    if gc.role in ("header", "note", "title") or gc.vertical:
         return size, "center"
     if gc.role == "label" and gc.rowspan > 1:
         return size, "center"
@@ -330,6 +377,21 @@ def _make_grid_table(spec: _TableSpec, fonts: FontSet) -> Any:
         style = pstyle(size, "vertical" if gc.vertical else align)
         return Paragraph("<br/>".join(escape(x) for x in lines), style)
 
+    def cell_width(gc: T.GridCell) -> float:
+        return sum(spec.col_widths[gc.col : gc.col + gc.colspan])
+
+    # one size for every number of the table: 五号, smaller only when the widest number
+    # would not fit its narrow column (表三/表四 hold 5–6 digit counts in a few cities)
+    num_size = TABLE_SIZE
+    for gc in grid.cells:
+        text = spec.values.get(gc.cell or "", "")
+        if text:
+            from reportlab.pdfbase.pdfmetrics import stringWidth
+
+            w = stringWidth(text, song, 1.0)
+            num_size = min(num_size, (cell_width(gc) - 2 * NUM_PAD) / w)
+    num_size = max(num_size, 4.0)
+
     def build(s: int, e: int) -> Any:
         rows = list(range(grid.header_rows)) + list(range(s, e))
         index = {r: i for i, r in enumerate(rows)}
@@ -354,6 +416,10 @@ def _make_grid_table(spec: _TableSpec, fonts: FontSet) -> Any:
             width = sum(spec.col_widths[c0 : c1 + 1])
             if gc.cell is not None:
                 data[r0][c0] = spec.values[gc.cell]
+                if num_size < TABLE_SIZE:
+                    cmds.append(("FONTSIZE", (c0, r0), (c1, r1), num_size, num_size * 1.3))
+                    cmds.append(("LEFTPADDING", (c0, r0), (c1, r1), NUM_PAD))
+                    cmds.append(("RIGHTPADDING", (c0, r0), (c1, r1), NUM_PAD))
             else:
                 data[r0][c0] = label(gc, width)
             if r1 > r0 or c1 > c0:
@@ -371,9 +437,18 @@ def _make_grid_table(spec: _TableSpec, fonts: FontSet) -> Any:
         if grid.table == "t2":  # keep each 第二十条 block together
             pts = [gc.row for gc in grid.cells if gc.role == "title" and s < gc.row < e]
         elif grid.table == "t3":
-            # >= 4 rows before the break and >= 5 after: the vertical 三、本年度办理结果
-            # printed again beside a short remainder must not stretch its rows
-            pts = list(range(s + 4, e - 4))
+            # the vertical 三、本年度办理结果 printed beside a few rows would stretch them:
+            # on each side of a break it has no rows or >= 4 before / >= 5 after;
+            # >= 2 body rows on each side
+            v = next(gc for gc in grid.cells if gc.vertical)
+            v0, v1 = v.row, v.row + v.rowspan
+
+            def ok(p: int) -> bool:
+                before = max(0, min(p, v1) - max(s, v0))
+                after = max(0, min(e, v1) - max(p, v0))
+                return before in (0, *range(4, 99)) and after in (0, *range(5, 99))
+
+            pts = [p for p in range(s + 2, e - 1) if ok(p)]
         else:
             pts = []
         return sorted(pts, reverse=True)
@@ -536,7 +611,7 @@ class _Document:
                     w = title_w(text, XIAOBIAOSONG)
                     lines.append(L.Line([L.Run(XIAOBIAOSONG, text)], (BLOCK_W - w) / 2, 0.0, w))
                 out.append(_make_text_block(lines, self.fonts, TITLE_SIZE, TITLE_PITCH, 0.0))
-                out.append(Spacer(BLOCK_W, PITCH))  # 标题下空一行
+                out.append(Spacer(BLOCK_W, title_gap(len(lines))))  # 标题下空一行
             elif kind == "para":
                 lines = L.break_lines(payload.runs, BLOCK_W, body_w, first_indent=2 * CHAR)
                 if payload.kind.startswith("heading") and len(payload.runs) == 1:
@@ -554,7 +629,7 @@ class _Document:
                     heads.clear()
                 else:
                     out.extend([gap, table])
-                out.append(Spacer(BLOCK_W, PITCH * 0.5))
+                out.append(_make_grid_snap(0.3 * PITCH))
             else:
                 flush_heads()
                 if kind == "blank":
@@ -612,9 +687,9 @@ class _Document:
         )
         frame = Frame(
             LEFT,
-            BLOCK_BOTTOM - 0.01,
+            BLOCK_BOTTOM - (FRAME_H - BLOCK_H) / 2,
             BLOCK_W,
-            BLOCK_H + 0.02,
+            FRAME_H,
             leftPadding=0,
             rightPadding=0,
             topPadding=0,
@@ -640,7 +715,7 @@ def _draw_page_number(canvas: Any, fonts: FontSet, n: int, mode: str) -> None:
     name = fonts.name(SONGTI)
     text = f"— {n} —"
     w = stringWidth(text, name, PAGE_NO_SIZE)
-    y = BLOCK_BOTTOM - PAGE_NO_GAP - PAGE_NO_SIZE * ASCENT
+    y = BLOCK_BOTTOM - PAGE_NO_GAP - PAGE_NO_SIZE * DASH_RISE
     if mode == "center":
         x = LEFT + (BLOCK_W - w) / 2
     elif n % 2:  # 单页码居右空一字
