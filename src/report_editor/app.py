@@ -157,7 +157,7 @@ def main(data_dir: str | None = None, argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         window = MainWindow(store, data_dir=folder)
-        window.show()
+        window.show_initial()
         if os.environ.get("REPORT_EDITOR_QUIT_AFTER_SHOW"):  # start-up benchmark / smoke test
             from PySide6.QtCore import QTimer
 

@@ -6,7 +6,8 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDir, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -50,18 +52,48 @@ def fmt_time(value: Any) -> str:
     return str(value)
 
 
+LAST_DIR_KEY = "paths/last_dir"
+
+
+def default_folder() -> str:
+    """The clerk's documents folder (never the program's own folder)."""
+    for loc in (
+        QStandardPaths.StandardLocation.DocumentsLocation,
+        QStandardPaths.StandardLocation.HomeLocation,
+    ):
+        folder = QStandardPaths.writableLocation(loc)
+        if folder and Path(folder).is_dir():
+            return folder
+    return QDir.homePath()
+
+
 class Prompts:
-    """The window's modal questions; tests replace these methods instead of clicking."""
+    """The window's modal questions; tests replace these methods instead of clicking.
 
-    def __init__(self, parent: QWidget) -> None:
+    File dialogs start in the folder used last (kept in `settings`), else in 文档.
+    """
+
+    def __init__(self, parent: QWidget, settings: Any = None) -> None:
         self.parent = parent
+        self.settings = settings
 
-    def confirm(self, title: str, text: str) -> bool:
+    def confirm(self, title: str, text: str, yes: str = "确定", no: str = "取消") -> bool:
+        """A yes/no question; the buttons say what they do (“打开PDF”, not just 确定)."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
-        yes = box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(no, QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        return box.clickedButton() is yes
+        return box.clickedButton() is yes_button
+
+    def choose(self, title: str, text: str, options: list[str]) -> int | None:
+        """Several answers and 取消: the index of the chosen one, None for 取消."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self.parent)
+        buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options]
+        cancel = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return buttons.index(clicked) if clicked in buttons else None
 
     def info(self, title: str, text: str) -> None:
         QMessageBox.information(self.parent, title, text)
@@ -75,12 +107,25 @@ class Prompts:
         )
         return text if ok else None
 
+    def start_folder(self) -> str:
+        last = self.settings.value(LAST_DIR_KEY) if self.settings is not None else None
+        if last and Path(str(last)).is_dir():
+            return str(last)
+        return default_folder()
+
+    def _remember(self, path: str) -> None:
+        if path and self.settings is not None:
+            self.settings.setValue(LAST_DIR_KEY, str(Path(path).parent))
+
     def open_file(self, title: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self.parent, title, "", filters)
+        path, _ = QFileDialog.getOpenFileName(self.parent, title, self.start_folder(), filters)
+        self._remember(path)
         return path or None
 
     def save_file(self, title: str, suggested: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filters)
+        start = str(Path(self.start_folder()) / Path(suggested).name)
+        path, _ = QFileDialog.getSaveFileName(self.parent, title, start, filters)
+        self._remember(path)
         return path or None
 
     def run(self, dialog: QDialog) -> bool:
@@ -94,8 +139,11 @@ class NewReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("新建报告")
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.organ = QLineEdit(organ)
         self.organ.setPlaceholderText("机关全称，例如 ××县××局")
+        # a full organ name such as 尉氏县科学技术和工业信息化局 stays readable
+        self.organ.setMinimumWidth(self.organ.fontMetrics().horizontalAdvance("字" * 24))
         form.addRow("发布机关：", self.organ)
         self.kind = QComboBox()
         for key, label in T.ORGAN_KIND_LABELS.items():
@@ -109,11 +157,19 @@ class NewReportDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("新建")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("新建")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.organ.textChanged.connect(self._update_ok)
+        self._update_ok()
+
+    def _update_ok(self, *_: Any) -> None:
+        ok = bool(self.organ.text().strip())
+        self.ok_button.setEnabled(ok)
+        self.ok_button.setToolTip("" if ok else "请先填写发布机关")
 
     def values(self) -> tuple[str, str, int]:
         return self.organ.text().strip(), self.kind.currentData(), self.year.value()
@@ -172,9 +228,11 @@ class NotesDialog(QDialog):
         self.list.setWordWrap(True)
         for line in lines:
             self.list.addItem(line)
-        if not lines:
-            self.list.addItem("（没有需要注意的地方）")
         lay.addWidget(self.list, 1)
+        if not lines:  # nothing to check: a short message, not an empty list
+            label.setText(f"{intro}\n没有需要核对的地方。")
+            self.list.hide()
+            self.resize(520, 140)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
@@ -229,6 +287,30 @@ class ListPickDialog(QDialog):
         return it.data(ITEM_ROLE) if it else None
 
 
+def font_entries(fonts: Path) -> list[tuple[str, Path]]:
+    """(label, licence file) for every font file listed in fonts/fonts.json."""
+    import json
+
+    try:
+        data = json.loads((fonts / "fonts.json").read_text(encoding="utf-8"))
+        files = data.get("files") or {}
+    except (OSError, ValueError, AttributeError):
+        files = {}
+    out: list[tuple[str, Path]] = []
+    for entry in files.values():
+        if not isinstance(entry, dict) or not entry.get("file"):
+            continue
+        lic = fonts / str(entry.get("license") or "")
+        kind = "SIL Open Font License 1.1" if lic.name.startswith("OFL") else lic.stem
+        source = f"，源自 {entry['source']}" if entry.get("source") else ""
+        label = f"字体：{entry.get('family', entry['file'])}（{entry['file']}{source}）　{kind}"
+        out.append((label, lic))
+    if not out:  # no index: at least the licence texts that are there
+        for f in sorted(fonts.glob("OFL-*.txt")):
+            out.append((f"字体：{f.stem.removeprefix('OFL-')}　SIL Open Font License 1.1", f))
+    return out
+
+
 def licence_entries() -> list[tuple[str, Path]]:
     """(label, licence file) for this program, every bundled library and every font."""
     import json
@@ -247,8 +329,7 @@ def licence_entries() -> list[tuple[str, Path]]:
             out.append((label.strip(), folder / e["file"]))
     fonts = paths.resource_path("fonts")
     if fonts.is_dir():
-        for f in sorted(fonts.glob("OFL-*.txt")):
-            out.append((f"字体：{f.stem.removeprefix('OFL-')}　SIL Open Font License 1.1", f))
+        out.extend(font_entries(fonts))
     return out
 
 
@@ -268,6 +349,8 @@ class AboutDialog(QDialog):
         head.setWordWrap(True)
         lay.addWidget(head)
         self.list = QListWidget()
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         for label, path in licence_entries():
@@ -291,3 +374,53 @@ class AboutDialog(QDialog):
             self.text.setPlainText(Path(item.data(ITEM_ROLE)).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             self.text.setPlainText(f"许可证文件无法读取：{exc}")
+
+
+MANUAL_IMAGE_WIDTH = 780
+
+
+class ManualDialog(QDialog):
+    """帮助 → 用户手册, shown inside the program: no .md viewer needed on the office PC."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("用户手册")
+        self.resize(860, 640)
+        lay = QVBoxLayout(self)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setSearchPaths([str(path.parent)])  # the screenshots beside it
+        self.browser.setSource(
+            QUrl.fromLocalFile(str(path)), QTextDocument.ResourceType.MarkdownResource
+        )
+        self._fit_images(MANUAL_IMAGE_WIDTH)
+        lay.addWidget(self.browser, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _fit_images(self, width: int) -> None:
+        """Screenshots no wider than the page (height follows the aspect ratio)."""
+        doc = self.browser.document()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                frag = it.fragment()
+                fmt = frag.charFormat()
+                if fmt.isImageFormat():
+                    img = fmt.toImageFormat()
+                    image = doc.resource(QTextDocument.ResourceType.ImageResource, img.name())
+                    natural = getattr(image, "width", lambda: 0)()
+                    if natural > width:
+                        img.setWidth(width)
+                        img.setHeight(image.height() * width / natural)
+                        cur = QTextCursor(doc)
+                        cur.setPosition(frag.position())
+                        cur.setPosition(
+                            frag.position() + frag.length(), QTextCursor.MoveMode.KeepAnchor
+                        )
+                        cur.setCharFormat(img)
+                it += 1
+            block = block.next()

@@ -7,12 +7,15 @@ import re
 import unicodedata
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QKeyEvent,
     QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextDocument,
@@ -169,6 +172,8 @@ class SectionEditor(QWidget):
         self.field = f"sections.{section.key}"
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0 if compact else 9, 4, 0 if compact else 9, 4)
+        self.count = QLabel()
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
         if not compact:
             head = QLabel(f"<b>{section.heading}</b>")
             lay.addWidget(head)
@@ -176,8 +181,13 @@ class SectionEditor(QWidget):
             hint.setWordWrap(True)
             hint.setStyleSheet(HINT_STYLE)
             lay.addWidget(hint)
-        else:
-            lay.addWidget(QLabel("表下说明（可选，打印在表格下方）："))
+        else:  # under a table: one line of title and count, the editor as small as it may be
+            lay.setSpacing(2)
+            row = QHBoxLayout()
+            row.addWidget(QLabel("表下说明（可选，打印在表格下方）："))
+            row.addStretch(1)
+            row.addWidget(self.count)
+            lay.addLayout(row)
         self.editor = QPlainTextEdit()
         self.editor.setObjectName(f"text_{section.key}")
         font = self.editor.font()
@@ -187,10 +197,11 @@ class SectionEditor(QWidget):
         self.editor.setPlaceholderText(
             "一行一段。以“（一）”“1.”等编号开头的行是小标题。" if not compact else ""
         )
+        if compact:
+            self.editor.setMinimumHeight(self.editor.fontMetrics().lineSpacing() * 2 + 12)
         lay.addWidget(self.editor, 1)
-        self.count = QLabel()
-        self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
-        lay.addWidget(self.count)
+        if not compact:
+            lay.addWidget(self.count)
         self.binder = FieldBinder(doc, self.field, self.editor, filt)
         self.editor.textChanged.connect(self._update_count)
         doc.field_changed.connect(lambda f: f == self.field and self._update_count())
@@ -320,8 +331,39 @@ class BasicInfoEditor(QWidget):
             self.signature_organ.setPlaceholderText(r.organ or "署名机关（默认同发布机关）")
 
 
-_BALANCE_OK = "background:#dff3e4; color:#1e6b34; padding:2px; border:1px solid #fff;"
-_BALANCE_BAD = "background:#f6c6c6; color:#8b1a1a; padding:2px; border:1px solid #fff;"
+_BALANCE_COLOURS = {  # ok → (background, text)
+    True: (QColor("#dff3e4"), QColor("#1e6b34")),
+    False: (QColor("#f6c6c6"), QColor("#8b1a1a")),
+}
+
+
+class BalanceCell(QLabel):
+    """One column's two sides; coloured by painting, not by a style sheet.
+
+    A style-sheet change re-polishes the label and asks the whole tab for a new layout,
+    which made every edit that flips a column between 平衡 and 相差 redraw the whole grid.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMargin(3)
+        self.ok: bool | None = None
+        self.set_ok(True)
+
+    def set_ok(self, ok: bool) -> None:
+        if ok == self.ok:
+            return
+        self.ok = ok
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, _BALANCE_COLOURS[ok][1])
+        self.setPalette(pal)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect().adjusted(1, 1, -1, -1), _BALANCE_COLOURS[bool(self.ok)][0])
+        painter.end()
+        super().paintEvent(event)
 
 
 class BalanceBar(QWidget):
@@ -341,9 +383,9 @@ class BalanceBar(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         title.setContentsMargins(0, 0, 8, 0)
         grid.addWidget(title, 0, 0)
-        self.cells: dict[str, QLabel] = {}
+        self.cells: dict[str, BalanceCell] = {}
         for j, col in enumerate(T.T3_COLS):
-            lab = QLabel()
+            lab = BalanceCell()
             lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
             lab.setObjectName(f"balance_{col.id}")
             grid.addWidget(lab, 0, j + 1)
@@ -374,10 +416,10 @@ class BalanceBar(QWidget):
         for col, lab in self.cells.items():
             left, right = self.sides(col)
             ok = left == right
-            lab.setText(f"{left}\n{right}　{'✓' if ok else '≠'}")
-            style = _BALANCE_OK if ok else _BALANCE_BAD
-            if lab.styleSheet() != style:  # re-styling is costly: only on a change
-                lab.setStyleSheet(style)
+            text = f"{left}\n{right}　{'✓' if ok else '≠'}"
+            if lab.text() != text:
+                lab.setText(text)
+            lab.set_ok(ok)
             verdict = "平衡" if ok else f"相差 {abs(left - right)}"
             lab.setToolTip(f"{self.left_label} = {left}，{self.right_label} = {right}：{verdict}")
 
@@ -394,9 +436,15 @@ class TableTab(QWidget):
         self.section = section
         self.table = section.table
         lay = QVBoxLayout(self)
+        lay.setSpacing(4)
         head = QHBoxLayout()
         head.addWidget(QLabel(f"<b>{section.heading}</b>"))
-        head.addStretch(1)
+        # the requirement beside the heading: on a 1366×768 screen every line of 表三 counts
+        hint = QLabel(f"填写要求：{section.hint}")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #4a5568;")
+        hint.setToolTip(section.hint)
+        head.addWidget(hint, 1)
         name = T.TABLE_NAMES[self.table]
         self.fill_button = QPushButton(f"{name}空白填0")
         self.fill_button.setToolTip("把本表所有空白单元格填为 0（可撤销）")
@@ -410,10 +458,6 @@ class TableTab(QWidget):
             head.addWidget(self.fee_button)
         head.addWidget(self.fill_button)
         lay.addLayout(head)
-        hint = QLabel(f"填写要求：{section.hint}")
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
-        lay.addWidget(hint)
 
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -424,6 +468,7 @@ class TableTab(QWidget):
         self.view.setObjectName(f"grid_{self.table}")
         self.view.setModel(self.model)
         self.view.status_message.connect(self.status_message)
+        self.view.fill_requested.connect(self._fill)
         top_lay.addWidget(self.view, 1)
         self.balance: BalanceBar | None = None
         if self.table == "t3":
@@ -433,15 +478,34 @@ class TableTab(QWidget):
         split.addWidget(top)
         self.note = SectionEditor(doc, section, filt, compact=True)
         split.addWidget(self.note)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 1)
-        split.setSizes([10_000, 110])
+        # window taller or shorter: 表三 grows and shrinks, under 表二/表四 the note does
+        split.setStretchFactor(0, 1 if self.table == "t3" else 0)
+        split.setStretchFactor(1, 0 if self.table == "t3" else 1)
+        self.splitter = split
         if self.table != "t3":  # small grids: exactly as tall as their rows
             self.view.fit_height = True
             self.view.setMaximumHeight(self.view.full_height())
-            top_lay.addStretch(1)
+            top_lay.addStretch(0)  # only what the grid cannot take
+        split.setSizes([10_000, self.note.minimumSizeHint().height()])
+        self._sized = False
         lay.addWidget(split, 1)
         self._doc = doc
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._sized:  # sizes are known once the layout has run
+            self._sized = True
+            QTimer.singleShot(0, self.fit_splitter)
+
+    def fit_splitter(self) -> None:
+        """表二/表四 whole with the note below taking the rest; 表三 gets all but two lines."""
+        total = sum(self.splitter.sizes())
+        note = self.note.minimumSizeHint().height()
+        if self.table == "t3" or total <= note:
+            top = total - note
+        else:
+            top = min(self.view.full_height() + 8, total - note)
+        self.splitter.setSizes([max(top, 0), total - max(top, 0)])
 
     def _fill(self) -> None:
         n = self._doc.fill_blanks(self.table)

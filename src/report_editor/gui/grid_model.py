@@ -8,6 +8,8 @@ undo stack; total cells are computed and read-only.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -51,11 +53,23 @@ _TOTAL_FG_BRUSH = QBrush(TOTAL_FG)
 _SEVERITY_BRUSH = {k: QBrush(v) for k, v in SEVERITY_BG.items()}
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
 def parse_cell(cell_id: str, text: str) -> Any:
-    """What the user typed into this cell as a stored value; raises ValueProblem."""
+    """What the user typed into this cell as a stored value; raises ValueProblem.
+
+    A count with thousands separators ("447,228", as Excel/WPS copy a formatted cell)
+    is taken as the number; anything else goes to the model's parsers unchanged.
+    """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    return parse_fee(text) if cell_id == T.FEE_CELL else parse_count(text)
+    if cell_id == T.FEE_CELL:
+        return parse_fee(text)
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if _THOUSANDS.fullmatch(plain):
+        text = plain.replace(",", "")
+    return parse_count(text)
 
 
 class GridModel(QAbstractTableModel):
@@ -110,6 +124,14 @@ class GridModel(QAbstractTableModel):
         r, c = self.position[cell_id]
         return self.index(r, c)
 
+    @property
+    def read_only(self) -> bool:
+        return self._doc.read_only
+
+    @staticmethod
+    def is_total(cell_id: str | None) -> bool:
+        return cell_id in T.TOTAL_CELL_IDS
+
     def is_editable_cell(self, cell_id: str | None) -> bool:
         return bool(cell_id) and cell_id not in T.TOTAL_CELL_IDS and not self._doc.read_only
 
@@ -119,9 +141,11 @@ class GridModel(QAbstractTableModel):
         """Roles that never change, per position: painting asks for them thousands of times."""
         self._static: dict[tuple[int, int], dict[int, Any]] = {}
         self._flags: dict[tuple[int, int], Qt.ItemFlag] = {}
+        self._cell_at: dict[tuple[int, int], str] = {}
         bold = self._bold
         for key, gc in self._anchor.items():
             if gc.cell:
+                self._cell_at[key] = gc.cell
                 is_total = gc.cell in T.TOTAL_CELL_IDS
                 self._static[key] = {
                     _ALIGN: _ALIGN_NUMBER,
@@ -153,14 +177,10 @@ class GridModel(QAbstractTableModel):
             self._flags[key] = Qt.ItemFlag.ItemIsEnabled
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+        # painting calls this ~1000 times per full repaint: two dict look-ups at most
         key = (index.row(), index.column())
-        static = self._static.get(key)
-        if static is None:
-            return None
-        role = int(role)
-        cid = static.get(CELL_ID_ROLE)
+        role = role if type(role) is int else int(role)
+        cid = self._cell_at.get(key)
         if cid is not None:
             if role in (_DISPLAY, _EDIT):
                 return cell_text(self._doc.report.cells.get(cid))
@@ -171,7 +191,8 @@ class GridModel(QAbstractTableModel):
                 return _TOTAL_BRUSH if cid in T.TOTAL_CELL_IDS else None
             if role == _TOOLTIP:
                 return self._tooltip(cid)
-        return static.get(role)
+        static = self._static.get(key)
+        return None if static is None else static.get(role)
 
     def _tooltip(self, cid: str) -> str:
         lines = [T.CELL_BY_ID[cid].label]
@@ -184,9 +205,10 @@ class GridModel(QAbstractTableModel):
         return "\n".join(lines)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return self._flags.get((index.row(), index.column()), Qt.ItemFlag.ItemIsEnabled)
+        f = self._flags.get((index.row(), index.column()))
+        if f is not None:
+            return f
+        return Qt.ItemFlag.ItemIsEnabled if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QFontMetrics,
     QGuiApplication,
@@ -17,6 +25,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -53,6 +62,7 @@ class GridView(QTableView):
 
     status_message = Signal(str)
     columns_laid_out = Signal(list)  # column widths after a re-layout
+    fill_requested = Signal()  # 空白填0 from the context menu
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +83,7 @@ class GridView(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setStyleSheet("QTableView { gridline-color: #8a94a6; }")
         self.fit_height = False  # small grids: the view is exactly as tall as its rows
+        self._refused: tuple[str, QPersistentModelIndex] | None = None
 
     # ---- model set-up
 
@@ -95,10 +106,21 @@ class GridView(QTableView):
         self.setCurrentIndex(first)
 
     def _on_refused(self, message: str, index: QModelIndex) -> None:
+        """A refused value: say why; the cursor stays on the cell (see closeEditor)."""
         self.status_message.emit(f"未接受：{message}（原值保留）")
+        self._refused = (message, QPersistentModelIndex(index))
+        QTimer.singleShot(0, self._show_refusal)  # after the editor has closed
+
+    def _show_refusal(self) -> None:
         from PySide6.QtWidgets import QToolTip
 
-        rect = self.visualRect(index)
+        if self._refused is None:
+            return
+        message, pix = self._refused
+        self._refused = None
+        if not pix.isValid():
+            return
+        rect = self.visualRect(QModelIndex(pix))
         QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), message, self)
 
     def resizeEvent(self, event: Any) -> None:
@@ -141,8 +163,12 @@ class GridView(QTableView):
     # ---- navigation
 
     def _next_data_index(self, index: QModelIndex, down: bool, back: bool = False) -> QModelIndex:
+        """The next cell for Enter (down) or Tab (right); computed totals are passed over
+        when there is anything to type into, as in a protected spreadsheet."""
         model = self.grid_model()
-        cells = sorted(model.position.values())
+        cells = sorted(p for cid, p in model.position.items() if model.is_editable_cell(cid))
+        if not cells:
+            cells = sorted(model.position.values())
         if not cells:
             return index
         here = (index.row(), index.column())
@@ -168,6 +194,11 @@ class GridView(QTableView):
         return super().moveCursor(action, modifiers)
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if self._refused is not None and QModelIndex(self._refused[1]) == self.currentIndex():
+            # the value was refused: stay on this cell (Enter/Tab must not carry on past it)
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.setFocus()
+            return
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Return / Enter
             super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
             self._move_to(self._next_data_index(self.currentIndex(), down=True))
@@ -202,11 +233,44 @@ class GridView(QTableView):
                 self._move_to(self._next_data_index(self.currentIndex(), down=True, back=back))
                 return
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                n = self.grid_model().clear_cells(self._selected_or_current())
-                if n:
-                    self.status_message.emit(f"已清空 {n} 个单元格。")
+                self._clear()
+                return
+            if self._typed_into_fixed_cell(event):
                 return
         super().keyPressEvent(event)
+
+    def _typed_into_fixed_cell(self, event: QKeyEvent) -> bool:
+        """Typing on a total, label or read-only cell: say why nothing is typed.
+
+        (Qt's default would jump to some other cell whose text starts with the key.)
+        """
+        text = event.text()
+        if not text or not text.isprintable() or text.isspace():
+            return False
+        if event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            return False
+        ix = self.currentIndex()
+        if not ix.isValid() or ix.flags() & Qt.ItemFlag.ItemIsEditable:
+            return False
+        model = self.grid_model()
+        cid = model.cell_id(ix)
+        if cid is None:
+            msg = "这里是表头，不能填写；请选中一个数字单元格。"
+        elif model.is_editable_cell(cid) or not model.is_total(cid):
+            msg = "这份报告只能查看，不能修改。"
+        else:
+            msg = "总计由程序按分项自动计算，不能直接填写。"
+        self.status_message.emit(msg)
+        from PySide6.QtWidgets import QToolTip
+
+        rect = self.visualRect(ix)
+        QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), msg, self)
+        return True
+
+    def keyboardSearch(self, search: str) -> None:
+        """No jumping to a cell whose text starts with what was typed."""
 
     def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         """An IME commit without preedit (full-width digits) must not lose its text.
@@ -234,6 +298,36 @@ class GridView(QTableView):
     def _selected_or_current(self) -> list[QModelIndex]:
         sel = self.selectionModel().selectedIndexes() if self.selectionModel() else []
         return sel or ([self.currentIndex()] if self.currentIndex().isValid() else [])
+
+    # ---- context menu
+
+    def context_menu(self) -> QMenu:
+        """复制 / 粘贴 / 清空 / 空白填0, as a clerk expects on a right click."""
+        menu = QMenu(self)
+        model = self.grid_model()
+        editable = not model.read_only
+        menu.addAction("复制", QKeySequence.StandardKey.Copy, self.copy_selection)
+        paste = menu.addAction("粘贴", QKeySequence.StandardKey.Paste, self.paste_clipboard)
+        paste.setEnabled(editable)
+        clear = menu.addAction("清空所选单元格", QKeySequence.StandardKey.Delete, self._clear)
+        clear.setEnabled(editable)
+        menu.addSeparator()
+        fill = menu.addAction("本表空白填0", self.fill_requested.emit)
+        fill.setEnabled(editable)
+        return menu
+
+    def contextMenuEvent(self, event: Any) -> None:
+        ix = self.indexAt(event.pos())
+        if ix.isValid() and not self.selectionModel().isSelected(ix):
+            self.setCurrentIndex(ix)
+        menu = self.context_menu()
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def _clear(self) -> None:
+        n = self.grid_model().clear_cells(self._selected_or_current())
+        if n:
+            self.status_message.emit(f"已清空 {n} 个单元格。")
 
     # ---- clipboard
 

@@ -72,6 +72,14 @@ class ProblemsPanel(QListWidget):
             self.addItem(empty)
         self.setUpdatesEnabled(True)
 
+    def set_placeholder(self, text: str) -> None:
+        """No report open: one grey line saying what will appear here."""
+        self._shown = [("", text, ())]
+        self.clear()
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.addItem(item)
+
     def problem_at(self, row: int) -> Any:
         item = self.item(row)
         return item.data(PROBLEM_ROLE) if item else None

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QColor,
     QDesktopServices,
+    QGuiApplication,
     QIcon,
     QKeySequence,
+    QPalette,
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -38,6 +44,7 @@ from ..model.report import Report
 from .dialogs import (
     AboutDialog,
     ListPickDialog,
+    ManualDialog,
     NewReportDialog,
     NotesDialog,
     Prompts,
@@ -54,6 +61,9 @@ log = logging.getLogger(__name__)
 
 APP_TITLE = "政府信息公开工作年度报告编辑器"
 AUTOSAVE_MS = 1500
+SMALL_SCREEN = (1600, 960)  # below this the first start is maximized
+PROBLEMS_DOCK_HEIGHT = 120
+NO_REPORT_HINT = "打开或新建一份报告后，这里会列出它的问题（勾稽关系、空白单元格、缺少的内容）。"
 TAB_SHORT = {
     "overview": "总体情况",
     "active_note": "主动公开",
@@ -83,10 +93,55 @@ def new_report(organ: str, kind: str, year: int | None) -> Report:
     return r
 
 
-def _restyle(widget: QWidget, style: str) -> None:
-    """setStyleSheet only on a change: re-styling costs more than an edit's checks."""
-    if widget.styleSheet() != style:
-        widget.setStyleSheet(style)
+def _set_text_colour(label: QLabel, colour: str | None, bold: bool = False) -> None:
+    """Colour a status label through its palette: no style sheet, no re-polish per edit."""
+    pal = label.palette()
+    role = QPalette.ColorRole.WindowText
+    want = QColor(colour) if colour else QApplication.palette(label).color(role)
+    if pal.color(role) != want:
+        pal.setColor(role, want)
+        label.setPalette(pal)
+    if label.font().bold() != bold:
+        f = label.font()
+        f.setBold(bold)
+        label.setFont(f)
+
+
+@contextlib.contextmanager
+def busy() -> Iterator[None]:
+    """Wait cursor while reading or writing a file (a big PDF takes a few seconds)."""
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+
+
+class ReportTabs(QTabWidget):
+    """QTabWidget whose marker updates do not repaint the page under the tabs.
+
+    QTabWidget.setTabText and every LayoutRequest (any label in a page changing its text)
+    re-lay out the widget and update() all of it, so one edit in 表三 redrew the whole grid.
+    Tab texts go to the tab bar directly, and a LayoutRequest that leaves the tab bar's
+    height as it is only adjusts the tab bar's width.
+    """
+
+    def setTabText(self, index: int, text: str) -> None:  # type: ignore[override]
+        self.tabBar().setTabText(index, text)
+
+    def setTabIcon(self, index: int, icon: QIcon) -> None:  # type: ignore[override]
+        self.tabBar().setTabIcon(index, icon)
+
+    def event(self, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            bar = self.tabBar()
+            hint = bar.sizeHint()
+            if bar.isVisible() and hint.height() == bar.height():
+                width = min(hint.width(), self.width() - bar.x())
+                if width != bar.width():
+                    bar.resize(width, bar.height())
+                return True
+        return super().event(ev)
 
 
 def _message(exc: BaseException) -> str:
@@ -110,7 +165,7 @@ class MainWindow(QMainWindow):
         self.data_dir = str(data_dir or "")
         self.sample_path = sample_path if sample_path is not None else sample_report_path()
         self.settings = settings or app_settings()
-        self.prompts = Prompts(self)
+        self.prompts = Prompts(self, self.settings)
         self.doc: ReportDocument | None = None
         self.report_id: str | None = None
         self.is_sample = False
@@ -139,6 +194,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
         geo = self.settings.value("window/geometry")
+        self.first_start = geo is None
         if geo is not None:
             self.restoreGeometry(geo)
         state = self.settings.value("window/state")
@@ -149,6 +205,18 @@ class MainWindow(QMainWindow):
         messages = list(getattr(store, "recovery_messages", []) or [])
         if messages:
             QTimer.singleShot(0, lambda: self._show_recovery(messages))
+
+    def show_initial(self) -> None:
+        """First start on a laptop-sized screen (1366×768): maximized, so 表三 has room."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if (
+            self.first_start
+            and screen is not None
+            and (screen.width() < SMALL_SCREEN[0] or screen.height() < SMALL_SCREEN[1])
+        ):
+            self.showMaximized()
+        else:
+            self.show()
 
     # ------------------------------------------------------------------ building
 
@@ -288,7 +356,8 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
-        self.resizeDocks([self.problems_dock], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.problems_dock], [PROBLEMS_DOCK_HEIGHT], Qt.Orientation.Vertical)
+        self.problems_panel.set_placeholder(NO_REPORT_HINT)
 
         sb = self.statusBar()
         self.check_label = QLabel()
@@ -325,12 +394,13 @@ class MainWindow(QMainWindow):
             self.prompts.info("仍然只读", "草稿库仍在被另一个窗口使用，请先关闭那个窗口。")
             return False
         rid = self.report_id
+        tab = self.tabs.currentIndex() if self.tabs is not None else 0
         self.close_report()
         self.banner.hide()
         self.refresh_list()
         self._update_actions()
-        if rid:
-            self.open_report(rid)
+        if rid and self.open_report(rid) and self.tabs is not None:
+            self.tabs.setCurrentIndex(tab)
         self.show_status("现在可以编辑了。")
         return True
 
@@ -449,10 +519,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{organ} · {year} · {state}")
         if self.save_error:
             self.save_label.setText(f"保存失败：{self.save_error}")
-            _restyle(self.save_label, "color:#b00020; font-weight:bold;")
+            _set_text_colour(self.save_label, "#b00020", True)
         else:
             self.save_label.setText(state if state != "已保存" else "已保存到草稿库")
-            _restyle(self.save_label, "" if state != "未保存" else "color:#9a6700;")
+            _set_text_colour(self.save_label, "#9a6700" if state == "未保存" else None)
 
     def _update_actions(self) -> None:
         has_doc = self.doc is not None
@@ -583,7 +653,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _build_tabs(self, doc: ReportDocument) -> QTabWidget:
-        tabs = QTabWidget()
+        tabs = ReportTabs()
         tabs.setObjectName("report_tabs")
         self._tab_marks: dict[int, str | None] = {}
         self.section_tabs = {}
@@ -644,7 +714,7 @@ class MainWindow(QMainWindow):
         if getattr(self.store, "read_only", False):
             self._show_store_read_only()
         self.stack.setCurrentWidget(self.start_page)
-        self.problems_panel.set_problems([])
+        self.problems_panel.set_placeholder(NO_REPORT_HINT)
         self._update_title()
         self._update_actions()
         return True
@@ -677,9 +747,7 @@ class MainWindow(QMainWindow):
         text = doc.check_error or summarize(doc.problems)
         self.check_label.setText(text)
         has_error = any(p.severity == "error" for p in doc.problems)
-        _restyle(
-            self.check_label, "color:#b00020; font-weight:bold;" if has_error else "color:#1e6b34;"
-        )
+        _set_text_colour(self.check_label, "#b00020" if has_error else "#1e6b34", has_error)
         self.problems_dock.setWindowTitle(
             f"问题列表（{len(doc.problems)}）" if doc.problems else "问题列表"
         )
@@ -822,7 +890,9 @@ class MainWindow(QMainWindow):
             return False
         item = self.list_panel.tree.currentItem()
         name = item.text(0) + item.text(1) + "年度" if item else "这份报告"
-        if not self.prompts.confirm("删除报告", f"把“{name}”移到回收站吗？以后可以从回收站恢复。"):
+        if not self.prompts.confirm(
+            "删除报告", f"把“{name}”移到回收站吗？以后可以从回收站恢复。", yes="移到回收站"
+        ):
             return False
         if rid == self.report_id and not self.close_report():
             return False
@@ -865,30 +935,64 @@ class MainWindow(QMainWindow):
             return False
         notes: list[Any] = []
         try:
-            if path.lower().endswith(".json"):
-                report = load_report(path)
-            else:
-                from ..importers import import_file
+            with busy():
+                if path.lower().endswith(".json"):
+                    report = load_report(path)
+                else:
+                    from ..importers import import_file
 
-                result = import_file(path)
-                report, notes = result.report, list(result.notes)
+                    result = import_file(path)
+                    report, notes = result.report, list(result.notes)
         except Exception as exc:
             self.prompts.error("导入失败", _message(exc))
             return False
+        # what is typed in the open report is saved first: closing it after the import
+        # must not write the old text over the imported one
+        self.commit_editors()
+        if not self.save_now():
+            return False
+        existing = self._find_existing(report)
+        replace = True
+        if existing is not None:
+            answer = self.prompts.choose(
+                "导入报告",
+                f"草稿库里已经有“{report.organ} · {report.year}年度”的报告。\n"
+                "替换它的话，替换前的内容会自动保存为一个历史版本（可在“历史版本…”中恢复）；"
+                "也可以把导入的内容另存为一份新报告。",
+                ["替换已有报告", "另存为新报告"],
+            )
+            if answer is None:
+                return False
+            replace = answer == 0
         try:
-            rid, created = self.store.import_report(report)
+            if replace:
+                if existing is not None and existing == self.report_id and not self.close_report():
+                    return False
+                rid, created = self.store.import_report(report)
+            else:
+                rid, created = self.store.create(report), True
         except Exception as exc:
             self.prompts.error("导入失败", _message(exc))
             return False
         self.refresh_list()
         self.open_report(rid)
-        what = "新建了" if created else "更新了已有的"
+        what = "新建了" if created else "替换了已有的"
         intro = f"已从“{Path(path).name}”{what}报告：{report.organ} · {report.year}年度。"
         if notes:
             intro += "\n下面这些地方程序没能确定，请逐项核对："
         lines = [getattr(n, "message", str(n)) for n in notes]
         self.prompts.run(NotesDialog("导入结果", intro, lines, self))
         return True
+
+    def _find_existing(self, report: Report) -> str | None:
+        find = getattr(self.store, "find", None)
+        if find is None or not report.organ:
+            return None
+        try:
+            return find(report.organ, report.year)
+        except Exception:
+            log.exception("find failed")
+            return None
 
     def export_json(self) -> bool:
         if self.doc is None:
@@ -916,6 +1020,8 @@ class MainWindow(QMainWindow):
             "报告还有错误",
             f"报告还有 {len(errors)} 个错误（例如：{errors[0].message}）。\n"
             "仍然导出的话，PDF 每一页都会标注“未通过校验”。要继续导出吗？",
+            yes="仍然导出",
+            no="先去改正",
         ):
             return False
         path = self.prompts.save_file(
@@ -926,12 +1032,15 @@ class MainWindow(QMainWindow):
         try:
             from ..export.pdf import export_pdf
 
-            export_pdf(doc.report, path, allow_errors=bool(errors), previous=doc.previous)
+            with busy():
+                export_pdf(doc.report, path, allow_errors=bool(errors), previous=doc.previous)
         except Exception as exc:
             log.exception("export_pdf failed")
             self.prompts.error("导出PDF失败", _message(exc))
             return False
-        if self.prompts.confirm("导出完成", f"PDF 已导出到：\n{path}\n\n现在打开它吗？"):
+        if self.prompts.confirm(
+            "导出完成", f"PDF 已导出到：\n{path}\n\n现在打开它吗？", yes="打开PDF", no="不用了"
+        ):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return True
 
@@ -977,7 +1086,7 @@ class MainWindow(QMainWindow):
         )
         if not self.prompts.run(dlg) or dlg.chosen() is None:
             return False
-        if not self.prompts.confirm("恢复版本", "用所选版本替换当前内容吗？"):
+        if not self.prompts.confirm("恢复版本", "用所选版本替换当前内容吗？", yes="恢复此版本"):
             return False
         rid = self.report_id
         try:
@@ -985,10 +1094,12 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             self.prompts.error("恢复版本失败", _message(exc))
             return False
+        tab = self.tabs.currentIndex() if self.tabs is not None else 0
         self.report_id = None  # force reload
         self.doc.undo_stack.setClean()
         self.close_report()
-        self.open_report(rid)
+        if self.open_report(rid) and self.tabs is not None:
+            self.tabs.setCurrentIndex(tab)  # the clerk stays where they were
         self.show_status("已恢复所选版本。")
         return True
 
@@ -1016,7 +1127,8 @@ class MainWindow(QMainWindow):
         if not path.is_file():
             self.prompts.error("用户手册", f"找不到用户手册：{path}")
             return False
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        # shown by the program itself: an office PC often has no program for .md files
+        self.prompts.run(ManualDialog(path, self))
         return True
 
     def _show_recovery(self, messages: list[str]) -> None:
