@@ -12,8 +12,10 @@ import json
 import sys
 from typing import Any
 
+from ..cli import input_file_problem
 from ..model import template as T
 from ..model.exchange import ExchangeError, load_report
+from ..model.report import Report
 from . import SEVERITY_LABELS, run_checks, summarize
 from .problem import Problem
 
@@ -26,7 +28,7 @@ def check_command(args: argparse.Namespace) -> int:
     previous = None
     if getattr(args, "previous", None):
         try:
-            previous = load_report(args.previous)
+            previous = _load(args.previous)
         except ExchangeError as e:
             print(f"上年报告无法读取，跨年度校验未进行：{e}", file=sys.stderr)
             status = EXIT_INPUT
@@ -35,7 +37,7 @@ def check_command(args: argparse.Namespace) -> int:
     lines: list[str] = []
     for name in args.files:
         try:
-            report = load_report(name)
+            report = _load(name)
         except ExchangeError as e:
             print(str(e), file=sys.stderr)
             status = EXIT_INPUT
@@ -56,6 +58,13 @@ def check_command(args: argparse.Namespace) -> int:
         out.write("\n".join(lines) + "\n")
     out.flush()
     return status
+
+
+def _load(name: str) -> Report:
+    problem = input_file_problem(name)
+    if problem:
+        raise ExchangeError(problem)
+    return load_report(name)
 
 
 def _human(name: str, problems: list[Problem]) -> list[str]:

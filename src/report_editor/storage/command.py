@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .. import paths
+from ..cli import input_file_problem, os_error_reason, output_file_problem
 from ..model.exchange import ExchangeError, load_report, save_report
 from . import files as F
 from .errors import ReportNotFound, StoreError, StoreLocked
@@ -27,12 +28,12 @@ def drafts_command(args: argparse.Namespace) -> int:
             return _import(folder, Path(args.file))
         if cmd == "export":
             return _export(folder, args.id, Path(args.output))
-    except StoreLocked as e:
+    except StoreLocked as e:  # another window holds the store: refused, try again later
         _err(str(e))
         return EXIT_REFUSED
-    except StoreError as e:
+    except StoreError as e:  # the store (or the id) cannot be read
         _err(str(e))
-        return EXIT_REFUSED
+        return EXIT_INPUT
     _err(f"未知的 drafts 子命令：{cmd!r}（可用：list、import、export）。")
     return EXIT_INPUT
 
@@ -52,7 +53,7 @@ def _list(folder: Path) -> int:
         infos = store.list_reports()
         try:
             for i in infos:
-                organ = i.organ or "（未填机关）"
+                organ = " ".join(i.organ.split()) or "（未填机关）"  # one line per report
                 year = str(i.year) if i.year is not None else "（未填年度）"
                 print(f"{i.id}  {organ}  {year}  {i.status}  {F.human_time(i.saved_at)}")
             sys.stdout.flush()
@@ -66,6 +67,10 @@ def _list(folder: Path) -> int:
 
 
 def _import(folder: Path, file: Path) -> int:
+    problem = input_file_problem(file)
+    if problem:
+        _err(f"无法导入：{problem}")
+        return EXIT_INPUT
     try:
         report = load_report(file)
     except ExchangeError as e:
@@ -77,12 +82,17 @@ def _import(folder: Path, file: Path) -> int:
             _err(f"无法导入：{store.read_only_reason}")
             return EXIT_REFUSED
         rid, created = store.import_report(report)
-        label = f"{report.organ or '（未填机关）'} {report.year if report.year is not None else ''}"
+        organ = " ".join(report.organ.split()) or "（未填机关）"
+        label = f"{organ} {report.year if report.year is not None else ''}"
         print(f"{'已新增' if created else '已更新'}草稿 {rid}  {label.strip()}")
     return EXIT_OK
 
 
 def _export(folder: Path, rid: str, output: Path) -> int:
+    problem = output_file_problem(output)
+    if problem:
+        _err(problem)
+        return EXIT_INPUT
     with Store(folder, read_only=True, auto_backup=False) as store:
         _report_problems(store)
         ids = [i.id for i in store.list_reports()]
@@ -103,7 +113,7 @@ def _export(folder: Path, rid: str, output: Path) -> int:
     try:
         save_report(report, output)
     except OSError as e:
-        _err(f"无法写入 {output}：{e.strerror or e}")
-        return EXIT_REFUSED
+        _err(f"无法写入 {output}：{os_error_reason(e)}。")
+        return EXIT_INPUT
     print(f"已导出草稿 {matches[0]} 到 {output}")
     return EXIT_OK
