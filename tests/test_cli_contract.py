@@ -228,16 +228,11 @@ def test_unreadable_inputs_exit_2_naming_file_and_key(tmp_path):
     assert run("drafts", "list").out == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model.exchange.load_report words IsADirectoryError with the English strerror; "
-    "export has no guard of its own (check and drafts import have)",
-)
 def test_folder_given_as_input_to_export(tmp_path):
     folder = tmp_path / "folder.json"
     folder.mkdir()
     r = run("export", folder, "-o", tmp_path / "x.pdf")
-    assert r.code == 2 and str(folder) in r.err and chinese(r.err), r
+    assert r.code == 2 and str(folder) in r.err and "文件夹" in r.err, r
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
-import errno
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from . import __version__
+from .fileutil import os_error_reason
 
 EXIT_OK, EXIT_ERRORS, EXIT_INPUT = 0, 1, 2
 
@@ -263,27 +263,6 @@ def _data_dir_problem(override: str | None) -> str | None:
 
 
 # --- helpers shared by the commands -----------------------------------------------------------
-
-_OS_REASONS = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EISDIR: "这是一个文件夹，不是文件",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.EACCES: "没有访问权限",
-    errno.EPERM: "没有访问权限",
-    errno.EROFS: "磁盘或文件夹是只读的",
-    errno.ENOSPC: "磁盘空间已满",
-    errno.ENAMETOOLONG: "文件名太长",
-    errno.EEXIST: "已有同名文件",
-}
-
-
-def os_error_reason(e: OSError) -> str:
-    """A Chinese phrase for an OSError (its `strerror` follows the C locale, often English)."""
-    if e.errno in _OS_REASONS:
-        return _OS_REASONS[e.errno]
-    if isinstance(e, PermissionError):
-        return _OS_REASONS[errno.EACCES]
-    return f"系统错误 {e.errno}" if e.errno else "系统错误"
 
 
 def input_file_problem(path: str | os.PathLike[str]) -> str | None:

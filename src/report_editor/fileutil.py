@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 import time
@@ -82,3 +83,25 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
             p.unlink()
             removed.append(p)
     return removed
+
+
+_OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有访问权限",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EEXIST: "已有同名文件",
+}
+
+
+def os_error_reason(e: OSError) -> str:
+    """A Chinese phrase for an OSError (its `strerror` follows the C locale, often English)."""
+    if e.errno in _OS_REASONS:
+        return _OS_REASONS[e.errno]
+    if isinstance(e, PermissionError):
+        return _OS_REASONS[errno.EACCES]
+    return f"系统错误 {e.errno}" if e.errno else "系统错误"

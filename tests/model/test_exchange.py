@@ -91,6 +91,8 @@ def _doc(**changes):
         (lambda d: d["organ"].update(kind="company"), "organ.kind"),
         (lambda d: d.update(template="2030"), "template"),
         (lambda d: d["signature"].update(date="2024/1/5"), "signature.date"),
+        (lambda d: d["signature"].update(date="2024-02-30"), "signature.date"),
+        (lambda d: d["signature"].update(date="2024-13-45"), "signature.date"),
     ],
 )
 def test_bad_files_are_refused_naming_file_and_key(tmp_path, mutate, key):
@@ -101,6 +103,12 @@ def test_bad_files_are_refused_naming_file_and_key(tmp_path, mutate, key):
     with pytest.raises(ExchangeError) as e:
         load_report(path)
     assert str(path) in str(e.value) and key in str(e.value)
+
+
+def test_a_folder_is_refused_in_chinese(tmp_path):
+    with pytest.raises(ExchangeError) as e:
+        load_report(tmp_path)
+    assert str(tmp_path) in str(e.value) and "文件夹" in str(e.value)
 
 
 def test_missing_cell_keys_read_as_blank():
@@ -119,12 +127,15 @@ def test_unreadable_files_are_refused_in_chinese(tmp_path, raw):
     assert "x.json" in str(e.value)
 
 
-@pytest.mark.parametrize(("typed", "value"), [("12", 12), (" １２ ", 12), ("", None), ("0", 0)])
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("12", 12), (" １２ ", 12), ("", None), ("0", 0), ("447,228", 447228), ("１，２３４", 1234)],
+)
 def test_counts_accept_digits_including_full_width(typed, value):
     assert parse_count(typed) == value
 
 
-@pytest.mark.parametrize("typed", ["abc", "-3", "1.5", "+2", "十二", "1e3"])
+@pytest.mark.parametrize("typed", ["abc", "-3", "1.5", "+2", "十二", "1e3", "1,23", "12,3456"])
 def test_counts_refuse_everything_else_in_chinese(typed):
     with pytest.raises(ValueProblem) as e:
         parse_count(typed)

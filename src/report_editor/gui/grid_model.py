@@ -8,8 +8,6 @@ undo stack; total cells are computed and read-only.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -53,22 +51,15 @@ _TOTAL_FG_BRUSH = QBrush(TOTAL_FG)
 _SEVERITY_BRUSH = {k: QBrush(v) for k, v in SEVERITY_BG.items()}
 
 
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
-
-
 def parse_cell(cell_id: str, text: str) -> Any:
     """What the user typed into this cell as a stored value; raises ValueProblem.
 
-    A count with thousands separators ("447,228", as Excel/WPS copy a formatted cell)
-    is taken as the number; anything else goes to the model's parsers unchanged.
+    The model's parsers decide (they also take "447,228" as Excel/WPS copy it).
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     if cell_id == T.FEE_CELL:
         return parse_fee(text)
-    plain = unicodedata.normalize("NFKC", text).strip()
-    if _THOUSANDS.fullmatch(plain):
-        text = plain.replace(",", "")
     return parse_count(text)
 
 

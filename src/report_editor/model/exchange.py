@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
+from ..fileutil import atomic_write_text, os_error_reason
 from . import template as T
 from .report import Report, is_valid_fee
 
@@ -130,10 +132,20 @@ def report_from_dict(data: Any, source: str = "<内存>") -> Report:
             raise fail(f"signature.{k}", "未知的键。")
     r.signature_organ = _text(sig.get("organ", ""), "signature.organ", fail)
     date = sig.get("date")
-    if date is not None and (not isinstance(date, str) or not _DATE_RE.match(date)):
-        raise fail("signature.date", f"日期应为 YYYY-MM-DD 或 null，实际为 {date!r}。")
+    if date is not None and (not isinstance(date, str) or not _valid_date(date)):
+        raise fail("signature.date", f"日期应为有效的 YYYY-MM-DD 或 null，实际为 {date!r}。")
     r.signature_date = date
     return r
+
+
+def _valid_date(text: str) -> bool:
+    if not _DATE_RE.match(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _text(value: Any, key: str, fail) -> str:
@@ -160,8 +172,10 @@ def load_report(path: str | os.PathLike[str]) -> Report:
         raw = p.read_bytes()
     except FileNotFoundError:
         raise ExchangeError(f"{p}：文件不存在。") from None
+    except IsADirectoryError:
+        raise ExchangeError(f"{p}：这是一个文件夹，不是文件。") from None
     except OSError as e:
-        raise ExchangeError(f"{p}：无法读取文件（{e.strerror or e}）。") from None
+        raise ExchangeError(f"{p}：无法读取文件（{os_error_reason(e)}）。") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -171,6 +185,4 @@ def load_report(path: str | os.PathLike[str]) -> Report:
 
 def save_report(report: Report, path: str | os.PathLike[str]) -> None:
     """Write atomically: temp file in the same folder, fsync, replace."""
-    from ..fileutil import atomic_write_text
-
     atomic_write_text(Path(path), dumps(report))

@@ -13,6 +13,7 @@ from . import template as T
 CellValue = int | str | None  # int for counts, decimal string for the fee, None = blank
 
 _FEE_RE = re.compile(r"^(0|[1-9]\d*)(\.\d{1,4})?$")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")  # "447,228" as Excel/WPS copy a formatted cell
 
 
 class ValueProblem(ValueError):
@@ -29,6 +30,8 @@ def parse_count(text: str) -> int | None:
     s = normalize_digits(text).replace(" ", "")
     if s == "":
         return None
+    if _THOUSANDS.fullmatch(s):
+        s = s.replace(",", "")
     if s.isascii() and s.isdigit():
         return int(s)
     if s.startswith("-") and s[1:].isdigit():
