@@ -64,14 +64,6 @@ AUTOSAVE_MS = 1500
 SMALL_SCREEN = (1600, 960)  # below this the first start is maximized
 PROBLEMS_DOCK_HEIGHT = 120
 NO_REPORT_HINT = "打开或新建一份报告后，这里会列出它的问题（勾稽关系、空白单元格、缺少的内容）。"
-TAB_SHORT = {
-    "overview": "总体情况",
-    "active_note": "主动公开",
-    "requests_note": "依申请公开",
-    "appeals_note": "复议诉讼",
-    "problems": "问题及改进",
-    "other": "其他事项",
-}
 IMPORT_FILTER = "报告文件 (*.json *.txt *.docx *.pdf *.html *.htm);;所有文件 (*)"
 
 
@@ -676,7 +668,7 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _tab_base(sec: T.Section) -> str:
-        return f"{sec.number}、{TAB_SHORT.get(sec.key, sec.title)}"
+        return f"{sec.number}、{sec.short}"
 
     def table_tab(self, table: str) -> TableTab:
         for sec in T.SECTIONS:

@@ -37,6 +37,7 @@ class Section:
     title: str  # canonical heading, verbatim
     table: str | None  # table printed under this section
     hint: str  # the official requirement, shortened for the editor
+    short: str  # tab name in the editor (issue 5): 总体情况, 主动公开 …
     variants: tuple[str, ...] = ()  # heading variants accepted on import
 
     @property
@@ -53,6 +54,7 @@ SECTIONS: tuple[Section, ...] = (
         "对本机关贯彻落实《中华人民共和国政府信息公开条例》情况进行综述，主要包括主动公开、"
         "依申请公开、政府信息管理、政府信息公开平台建设、监督保障等方面；人民政府的报告还应"
         "包括工作考核、社会评议和责任追究结果情况。",
+        "总体情况",
         ("政府信息公开工作的基本情况", "概述", "基本情况"),
     ),
     Section(
@@ -61,6 +63,7 @@ SECTIONS: tuple[Section, ...] = (
         "主动公开政府信息情况",
         "t2",
         "按表格填报《条例》第二十条第（一）（五）（六）（八）项数据；表下可加简短说明。",
+        "主动公开",
     ),
     Section(
         "requests_note",
@@ -68,6 +71,7 @@ SECTIONS: tuple[Section, ...] = (
         "收到和处理政府信息公开申请情况",
         "t3",
         "按表格填报收到和处理申请的数量；每列须满足：第一项加第二项之和，等于第三项加第四项之和。",
+        "依申请公开",
         ("依申请公开政府信息情况",),
     ),
     Section(
@@ -76,6 +80,7 @@ SECTIONS: tuple[Section, ...] = (
         "政府信息公开行政复议、行政诉讼情况",
         "t4",
         "按表格填报因政府信息公开被申请行政复议、提起行政诉讼的情况；复议机关作为共同被告的案件不计。",
+        "复议诉讼",
         ("因政府信息公开工作被申请行政复议、提起行政诉讼情况",),
     ),
     Section(
@@ -84,6 +89,7 @@ SECTIONS: tuple[Section, ...] = (
         "存在的主要问题及改进情况",
         None,
         "写明本机关政府信息公开工作存在的主要问题和改进措施，包括上一年度报告所列问题的整改情况。",
+        "问题及改进",
         ("政府信息公开工作存在的主要问题及改进情况",),
     ),
     Section(
@@ -92,6 +98,7 @@ SECTIONS: tuple[Section, ...] = (
         "其他需要报告的事项",
         None,
         "写明依据《政府信息公开信息处理费管理办法》收取信息处理费的情况，以及其他需要报告的事项。",
+        "其他事项",
     ),
 )
 SECTION_KEYS = tuple(s.key for s in SECTIONS)
