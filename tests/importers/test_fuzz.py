@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from report_editor.importers import ImportFailed, import_file, import_text
+from report_editor.importers import ImportBug, ImportFailed, import_file, import_text
 from report_editor.model import dumps, loads
 from report_editor.model import template as T
 from tests.conftest import SHARED
@@ -115,6 +115,7 @@ def test_fuzz_text_parser(text):
         res = import_text(text)
     except ImportFailed as e:
         assert str(e)
+        assert not isinstance(e, ImportBug), e  # an internal error is a bug
         return
     except Exception:
         _save(text.encode("utf-8", "surrogatepass"), ".txt")
@@ -170,6 +171,7 @@ def test_fuzz_html_parser(data):
             res = import_file(p)
         except ImportFailed as e:
             assert str(e)
+            assert not isinstance(e, ImportBug), e  # an internal error is a bug
             return
         except Exception:
             _save(data, ".html")
@@ -191,6 +193,7 @@ def test_regression_cases(case):
         res = import_file(case)
     except ImportFailed as e:
         assert str(e)
+        assert not isinstance(e, ImportBug), e  # an internal error is a bug
         assert not expect
         return
     text = None
@@ -221,6 +224,7 @@ def test_fuzz_text_from_label_pieces(text):
         res = import_text(text)
     except ImportFailed as e:
         assert str(e)
+        assert not isinstance(e, ImportBug), e  # an internal error is a bug
         return
     except Exception:
         _save(text.encode("utf-8"), ".txt")

@@ -10,11 +10,26 @@ import os
 import zipfile
 from pathlib import Path
 
-from .base import MAX_INPUT_BYTES, MAX_TEXT_BYTES, Document, ImportFailed, ImportNote, ImportResult
+from .base import (
+    MAX_INPUT_BYTES,
+    MAX_TEXT_BYTES,
+    Document,
+    ImportBug,
+    ImportFailed,
+    ImportNote,
+    ImportResult,
+)
 from .from_text import decode_bytes, text_to_document
 from .matcher import Matcher
 
-__all__ = ["ImportFailed", "ImportNote", "ImportResult", "import_file", "import_text"]
+__all__ = ["ImportBug", "ImportFailed", "ImportNote", "ImportResult", "import_file", "import_text"]
+
+
+def _bug(e: Exception) -> ImportBug:
+    return ImportBug(
+        f"导入时发生内部错误（{type(e).__name__}），没有导入任何内容；原文件未被修改。"
+        "请把这个文件发给维护人员。"
+    )
 
 
 def _run(doc: Document, kind: str) -> ImportResult:
@@ -26,7 +41,14 @@ def import_text(text: str) -> ImportResult:
     """Text pasted into the window (or read from a .txt file)."""
     if not isinstance(text, str):
         raise ImportFailed("导入内容不是文本。")
-    return _run(text_to_document(text), "txt")
+    try:
+        return _run(text_to_document(text), "txt")
+    except ImportFailed:
+        raise
+    except RecursionError:
+        raise ImportFailed("文本结构嵌套过深，无法读取。") from None
+    except Exception as e:  # last resort: a message, never a crash
+        raise _bug(e) from e
 
 
 def sniff(data: bytes, suffix: str) -> str:
@@ -104,6 +126,8 @@ def import_file(path: str | os.PathLike[str]) -> ImportResult:
         raise ImportFailed(f"{p}：文件结构嵌套过深，无法读取。") from None
     except MemoryError:
         raise ImportFailed(f"{p}：文件过于复杂，内存不足，无法读取。") from None
+    except Exception as e:  # last resort: a message, never a crash
+        raise ImportBug(f"{p}：{_bug(e)}") from e
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -17,6 +17,11 @@ class ImportFailed(Exception):
     """The source cannot be read at all; the message is Chinese and user-facing."""
 
 
+class ImportBug(ImportFailed):
+    """An unexpected error inside the importer, turned into a message instead of a crash
+    (the tests treat it as a failure)."""
+
+
 @dataclass
 class ImportNote:
     kind: str
@@ -45,6 +50,7 @@ class Line:
     sep: bool = False
     grid: int | None = None
     values: list[str | None] | None = None
+    ragged: bool = False  # a table row with fewer cells than its table: positions unsure
 
 
 @dataclass
@@ -55,6 +61,13 @@ class Document:
     def para(self, text: str) -> None:
         self.lines.append(Line([text]))
 
-    def grid_table(self, grid_id: int, rows: list[list[str]], values: list[list[str | None]]):
-        for labels, vals in zip(rows, values, strict=True):
-            self.lines.append(Line(labels, sep=True, grid=grid_id, values=vals))
+    def grid_table(
+        self,
+        grid_id: int,
+        rows: list[list[str]],
+        values: list[list[str | None]],
+        ragged: list[bool] | None = None,
+    ) -> None:
+        flags = ragged or [False] * len(rows)
+        for labels, vals, short in zip(rows, values, flags, strict=True):
+            self.lines.append(Line(labels, sep=True, grid=grid_id, values=vals, ragged=short))

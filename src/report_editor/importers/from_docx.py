@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .base import Document, ImportFailed
+from .base import Document, ImportFailed, ImportNote, Line
+from .from_text import split_line
 
 MAX_UNZIPPED = 64 * 1024 * 1024
 MAX_RATIO = 200
@@ -74,7 +75,10 @@ def docx_to_document(data: bytes) -> Document:
         for child in container.iterchildren():
             tag = child.tag
             if tag == _W + "p":
-                doc.para(Paragraph(child, parent).text)
+                # a table typed as text (tabs or runs of spaces between cells) splits
+                # into cells like a text copy; other paragraphs stay whole
+                line = split_line(Paragraph(child, parent).text)
+                doc.lines.append(line if line is not None else Line([""]))
             elif tag == _W + "tbl":
                 table = Table(child, parent)
                 if depth < 5 and child.find(".//" + _W + "tbl") is not None:
@@ -86,7 +90,10 @@ def docx_to_document(data: bytes) -> Document:
                                 seen.add(id(cell._tc))
                                 blocks(cell, cell._tc, depth + 1)
                 else:
-                    _table(table, counter[0], doc)
+                    try:
+                        _table(table, counter[0], doc)
+                    except (ValueError, IndexError, KeyError, AttributeError):
+                        _table_as_text(child, doc)  # python-docx cannot build its grid
                     counter[0] += 1
             elif tag in (_W + "sdt", _W + "customXml") and depth < 5:
                 content = child.find(_W + "sdtContent")
@@ -99,6 +106,25 @@ def docx_to_document(data: bytes) -> Document:
     except Exception as e:
         raise ImportFailed(f"Word 文件内容无法解析（{type(e).__name__}）。") from None
     return doc
+
+
+def _table_as_text(tbl, doc: Document) -> None:
+    """A table whose merged cells do not add up (a cell deleted by hand, broken vMerge):
+    each row read as a line of cell texts, like a table copied as text."""
+    doc.notes.append(
+        ImportNote(
+            "broken_table",
+            "Word 文件中有一个表格的合并单元格结构不完整（可能手工删除过单元格），"
+            "已按文字逐行读取该表格，请核对其中的数字。",
+        )
+    )
+    for tr in tbl.iter(_W + "tr"):
+        cells = []
+        for tc in tr.findall(_W + "tc"):
+            paras = ["".join(t.text or "" for t in p.iter(_W + "t")) for p in tc.iter(_W + "p")]
+            cells.append("".join(paras).strip())
+        if any(cells):
+            doc.lines.append(Line(cells, sep=True))
 
 
 def _table(table, gid: int, doc: Document) -> None:
@@ -119,4 +145,13 @@ def _table(table, gid: int, doc: Document) -> None:
         values.append(vals)
         prev_tcs = tcs
     if labels:
-        doc.grid_table(gid, labels, values)
+        # a row with a cell removed (or gridBefore/gridAfter) is shorter than the table:
+        # padded, and flagged so that its numbers are placed by count, not by column
+        widths = [len(r) for r in labels]
+        typical = max(set(widths), key=widths.count)
+        width = max(widths)
+        ragged = [w != typical for w in widths]
+        for lab, val in zip(labels, values, strict=True):
+            lab.extend([""] * (width - len(lab)))
+            val.extend([None] * (width - len(val)))
+        doc.grid_table(gid, labels, values, ragged)

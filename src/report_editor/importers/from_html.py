@@ -299,15 +299,24 @@ class _Walker:
             return
         n_rows = max(r for r, _ in occupied) + 1
         n_cols = max(c for _, c in occupied) + 1
+        widths = [
+            1 + max((c for c in range(n_cols) if (r, c) in occupied), default=-1)
+            for r in range(n_rows)
+        ]
+        typical = max(set(widths), key=widths.count)
+        ragged: list[bool] = []
         for r in range(n_rows):
             grid_l.append([occupied.get((r, c), ("", True))[0] for c in range(n_cols)])
+            # a position no cell covers (a <td> missing from a short row) has no value at
+            # all: the cells before it may be shifted, so its row is placed by count only
             grid_v.append(
                 [
                     (t if origin else None)
-                    for t, origin in (occupied.get((r, c), ("", True)) for c in range(n_cols))
+                    for t, origin in (occupied.get((r, c), ("", False)) for c in range(n_cols))
                 ]
             )
-        self.doc.grid_table(self.gid, grid_l, grid_v)
+            ragged.append(widths[r] != typical)
+        self.doc.grid_table(self.gid, grid_l, grid_v, ragged)
         self.gid += 1
 
 

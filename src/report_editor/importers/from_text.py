@@ -8,6 +8,7 @@ cell) and filler such as `|||`; one cell per paragraph with no separator at all.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .base import MAX_TEXT_CHARS, Document, ImportFailed, ImportNote, Line
 
@@ -43,8 +44,18 @@ def split_line(raw: str) -> Line | None:
             parts.pop()
         cells = [p.strip() for p in parts]
         return Line(cells, sep=True)
-    cells = split_numbers(s.strip())
+    t = s.strip()
+    if _WIDE_GAP.search(t):
+        # `pdftotext -layout` and fixed-width copies: columns separated by runs of spaces
+        pieces = [p for p in _WIDE_GAP.split(t) if p]
+        if len(pieces) > 1 and all(len(p) <= 40 and "。" not in p for p in pieces):
+            cells = [c for p in pieces for c in split_numbers(p)]
+            return Line(cells, sep=True)
+    cells = split_numbers(t)
     return Line(cells, sep=len(cells) > 1)
+
+
+_WIDE_GAP = re.compile(r"(?: {3,}|\u3000{2,}|[ \u3000]{4,})")
 
 
 _NUM_TOKEN = r"[-/_—－／]|[0-9０-９][0-9０-９.,，]*(?:元|万元|件|个)?"
@@ -71,7 +82,7 @@ def text_to_document(text: str) -> Document:
     if "\x00" in text[:4096]:
         raise ImportFailed("内容含有二进制数据，不是文本，无法导入。")
     text = _INVISIBLE.sub("", text)
-    for raw in text.splitlines():
+    for raw in reflow(text.splitlines()):
         line = split_line(raw)
         if line is not None:
             doc.lines.append(line)
@@ -102,3 +113,73 @@ def decode_bytes(data: bytes) -> str:
         raise ImportFailed(
             "无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030），无法导入。"
         ) from None
+
+
+# ---------------------------------------------------------------- hard-wrapped text
+
+_TERMINAL = re.compile(r"(?:[。！？；：…]|[。！？][”」』）)])$")
+_PARA_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．](?!\d)|"
+    r"[一二三四五六七八九十]是)"
+)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _indent(s: str) -> int:
+    return _width(s) - _width(s.lstrip(" \u3000"))
+
+
+def _prose(s: str) -> bool:
+    t = s.strip()
+    return (
+        len(t) >= 6
+        and "\t" not in t
+        and "|" not in t
+        and not _WIDE_GAP.search(t)
+        and bool(re.search(r"[\u3400-\u9fff]", t))
+    )
+
+
+def reflow(lines: list[str]) -> list[str]:
+    """Join the lines of hard-wrapped paragraphs (text saved from a PDF, `pdftotext -layout`).
+
+    Only when the text is evidently wrapped: several prose lines filled to the same right
+    margin without ending a sentence. A line continues onto the next when it is filled to
+    that margin and the next line does not start a new paragraph (indent, numbering);
+    blank lines and page numbers between them are a page break."""
+    lines = [ln.replace("\f", "") for ln in lines]
+    widths = [_width(ln.rstrip()) if _prose(ln) else 0 for ln in lines]
+    if sum(1 for w in widths if w) < 4:
+        return lines
+    margin = sorted(widths)[int(len(widths) * 0.97)] or max(widths)
+    full = [w >= 0.85 * margin and w > 20 for w in widths]
+    open_ends = sum(
+        1 for i, ln in enumerate(lines) if full[i] and not _TERMINAL.search(ln.rstrip())
+    )
+    if open_ends < 3:
+        return lines
+    indented = sum(1 for i, ln in enumerate(lines) if widths[i] and _indent(ln) >= 2)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        cur = lines[i].rstrip()
+        while full[i] if i < len(full) else False:
+            j = i + 1
+            while j < len(lines) and (not lines[j].strip() or _PAGE_NO.match(lines[j])):
+                j += 1  # a page break inside the paragraph
+            if j >= len(lines) or not _prose(lines[j]) or _PARA_START.match(lines[j]):
+                break
+            nxt = lines[j]
+            ended = bool(_TERMINAL.search(cur))
+            if _indent(nxt) >= 2 and indented >= 2:
+                break  # the next paragraph's first-line indent
+            if ended and (indented < 2 or j > i + 1):
+                break
+            cur = cur + nxt.strip()
+            i = j
+        out.append(cur)
+        i += 1
+    return out

@@ -255,11 +255,12 @@ def parse_value(text: str) -> Value | None:
 
 def is_narrative(text: str) -> bool:
     s = nfkc(text).strip()
-    return (
-        len(s) >= 18
-        and bool(re.search(r"[。，,；;：:]", s))
-        and not key(s).startswith(T3_NOTE_PREFIX)
-    )
+    if key(s).startswith(T3_NOTE_PREFIX):
+        return False
+    if len(s) >= 18 and re.search(r"[。，,；;：:]", s):
+        return True
+    # a short sentence under a table (`无。` `本年度情况见下表。`): no table label ends so
+    return bool(re.search(r"[\u3400-\u9fff][。！？!?]$", s)) and match_row(s) is None
 
 
 @lru_cache(maxsize=8192)

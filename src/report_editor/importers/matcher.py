@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..model import template as T
-from ..model.report import Report, ValueProblem, format_fee, yuan_to_wan
+from ..model.report import Report, ValueProblem, format_fee
 from .base import Document, ImportNote, Line
 from .labels import (
     SUBTOTAL,
@@ -84,6 +85,7 @@ class _Pending:
 @dataclass
 class _GridState:
     header: list[list[str | None]] = field(default_factory=list)
+    ragged: bool = False  # a header row is shorter/longer than the table: no column map
 
 
 class Matcher:
@@ -113,11 +115,14 @@ class Matcher:
         self.cells_mode = True
         self.frags: list[str] = []  # unmatched text pieces, joined to find wrapped labels
         self.strays: dict[str, list[str]] = {}  # numbers outside any recognised row
+        self.grid_widths: dict[int, int] = {}
+        self.fee_header = ""  # the fee header when it says the amounts are in 元
 
     # ------------------------------------------------------------ driver
 
     def run(self) -> tuple[Report, list[ImportNote]]:
         self._detect_template()
+        self._detect_fee_unit()
         for i, line in enumerate(self.doc.lines):
             if line.grid is not None:
                 self._grid_line(line, i)
@@ -130,6 +135,18 @@ class Matcher:
         return self.report, self.notes
 
     # ------------------------------------------------------------ template detection
+
+    def _detect_fee_unit(self) -> None:
+        """A fee header altered to （单位：元）: the fee is printed in 元, converted on import."""
+        prefix = key(T.T2_COL_FEES.split("（")[0])
+        for ln in self.doc.lines:
+            for c in ln.cells:
+                k = key(c or "")
+                if k.startswith(prefix) and len(k) <= len(prefix) + 8:
+                    unit = k[len(prefix) :]
+                    if "元" in unit and "万元" not in unit:
+                        self.fee_header = (c or "").strip()
+                        return
 
     def _detect_template(self) -> None:
         # markers count only in label-like cells (a table header, a heading), not in prose
@@ -181,7 +198,7 @@ class Matcher:
         cells = [c for c in line.cells]
         nonempty = [c for c in cells if c.strip()]
         if not nonempty:
-            if line.sep and self.pending is not None:
+            if line.sep and self.pending is not None and not self._row_starts(idx + 1):
                 self._add_token(Value("blank"), idx)
             return
         if len(nonempty) == 1:
@@ -200,8 +217,34 @@ class Matcher:
         for cell in cells:
             self._text_cell(cell, idx, line)
         p = self.pending
-        if p is not None and p.line == idx and p.on_label_line > 0:
+        one_number_per_line = p is not None and p.table == "t4" and len(nonempty) == 1
+        if p is not None and p.line == idx and p.on_label_line > 0 and not one_number_per_line:
             self._flush(at_end=idx == len(self.doc.lines) - 1 and self._cut_short())
+
+    def _row_starts(self, idx: int) -> bool:
+        """Does line `idx` begin a new table row (a row label, or a block label before one)?
+        A lone `|` just before it marks the row boundary, not an empty cell."""
+        lines = self.doc.lines
+        if idx >= len(lines) or lines[idx].grid is not None:
+            return False
+        first = next((c for c in lines[idx].cells if c.strip()), "")
+        if not first or parse_value(first) is not None:
+            return False
+        j = idx  # a vertical label copied one character per line (`三` `、` `本` …)
+        while len(key(first)) < 12 and j + 1 < len(lines) and lines[j + 1].grid is None:
+            nxt = [c.strip() for c in lines[j + 1].cells if c.strip()]
+            if len(nxt) != 1 or (len(key(first)) > 2 and len(key(nxt[0])) > 2):
+                break
+            if parse_value(nxt[0]) is not None:
+                break
+            first += nxt[0]
+            j += 1
+        if key(first).startswith(key(T.T3_RESULTS)):
+            return True
+        if match_row(first) is not None or match_section(first) is not None:
+            return True
+        role = classify_header(first)
+        return role is not None and role not in ("t3col", "t4col")
 
     def _cut_short(self) -> bool:
         """The text stops inside a table: the later sections never came."""
@@ -391,7 +434,7 @@ class Matcher:
             self.subtotals.append(f"“{next(t for t in labels if t and '小计' in t)}”行")
             return
         if row is None:
-            self._grid_header_or_data(st, labels, values, roles, idx)
+            self._grid_header_or_data(st, labels, values, roles, idx, line.ragged)
             return
         self.table = row.table
         self.tables_seen.add(row.table)
@@ -401,15 +444,23 @@ class Matcher:
             cols = T2_ROWS[row.row][1]
             if len(cols) == 3:
                 cm = self.t2_colmap
-                if cm and all(j > row_idx for j in cm):
-                    toks = {f"t2.{row.row}.{c}": _val(values[j]) for j, c in cm.items()}
+                if cm and not line.ragged and all(j > row_idx for j in cm):
+                    toks = {
+                        f"t2.{row.row}.{c}": _val(values[j] if j < len(values) else None)
+                        for j, c in cm.items()
+                    }
                     self._place_direct(toks, desc)
                     return
             tokens = [_val(values[j]) for j in after if values[j] is not None]
             self._place_row(list(self._t2_cells(row.row)), tokens, desc, trim_only=True)
             return
         cm = self.t3_colmap
-        if cm and len(line.cells) == self.t3_width and all(j > row_idx for j in cm):
+        if (
+            cm
+            and not line.ragged
+            and len(line.cells) == self.t3_width
+            and all(j > row_idx for j in cm)
+        ):
             toks = {}
             for j, c in cm.items():
                 toks[T.t3_key(row.row, c) if c != SUBTOTAL else f"t3.{row.row}.{SUBTOTAL}"] = _val(
@@ -418,9 +469,43 @@ class Matcher:
             self._place_direct(toks, desc)
             return
         tokens = [_val(values[j]) for j in after if values[j] is not None]
-        self._place_row(self._t3_cells(row.row), tokens, desc)
+        cells = self._t3_cells(row.row)
+        if cm and any(c == SUBTOTAL for c in cm.values()):  # the header had a 小计 column
+            cells = [
+                T.t3_key(row.row, c) if c != SUBTOTAL else f"t3.{row.row}.{SUBTOTAL}"
+                for _, c in sorted(cm.items())
+            ]
+        elif len(cells) < self._t3_grid_width(gid):
+            # most rows of this table hold more numbers than there are columns: an extra
+            # column whose header is lost; which number belongs where is unknown
+            self._ambiguous(cells, tokens, desc)
+            return
+        self._place_row(cells, tokens, desc)
 
-    def _grid_header_or_data(self, st, labels, values, roles, idx) -> None:
+    def _t3_grid_width(self, gid: int) -> int:
+        """The usual number of value cells in the table-三 rows of one grid."""
+        if gid not in self.grid_widths:
+            counts: list[int] = []
+            for ln in self.doc.lines:
+                if ln.grid != gid or ln.values is None:
+                    continue
+                at = next(
+                    (
+                        j
+                        for j, t in enumerate(ln.cells)
+                        if t
+                        and parse_value(t) is None
+                        and (r := match_row(t)) is not None
+                        and r.table == "t3"
+                    ),
+                    None,
+                )
+                if at is not None:
+                    counts.append(sum(1 for v in ln.values[at + 1 :] if v and v.strip()))
+            self.grid_widths[gid] = max(set(counts), key=counts.count) if counts else 0
+        return self.grid_widths[gid]
+
+    def _grid_header_or_data(self, st, labels, values, roles, idx, ragged=False) -> None:
         role_set = {r for r in roles if r}
         if "t2title" in role_set:
             self.table = "t2"
@@ -430,38 +515,49 @@ class Matcher:
         if "t2head" in role_set:
             cm = {j: c for j, t in enumerate(labels) if t and (c := t2_col_for(t))}
             if len(set(cm.values())) == 3:
-                self.t2_colmap = cm
+                self.t2_colmap = None if ragged else cm
             self.tables_seen.add("t2")
             return
         nums = [parse_value(v) for v in values if v]
         has_num = any(v is not None and v.kind == "num" for v in nums)
-        if role_set & {"t3col", "t3group", "t3note", "t4group", "t4col", "t3block"} and not has_num:
+        hits = {t for t, r in zip(labels, roles, strict=False) if r}
+        if (
+            role_set & {"t3col", "t3group", "t3note", "t4group", "t4col", "t3block"}
+            and not has_num
+            and (len(hits) >= 2 or st.header or self.table in ("t3", "t4"))
+        ):  # one `其他` in a metadata table (主题分类：其他) is no table header
             # a PDF leaves merged header cells empty: a group label covers the cells to its right
             filled: list[str | None] = []
             for j, t in enumerate(labels):
                 left = filled[j - 1] if j > 0 else None
                 filled.append(left if not t and left and _is_group(left) else t)
             st.header.append(filled)
+            st.ragged = st.ragged or ragged
             t3_specific = bool(role_set & {"t3note", "t3group", "t3block"}) or any(
                 t and t3_col_for(t) not in (None, "total") for t in labels
             )
             if role_set & {"t4group", "t4col"} and not t3_specific:
                 self.table = "t4"
                 self.tables_seen.add("t4")
-                self.t4_colmap = _t4_colmap(st.header) or self.t4_colmap
+                self.t4_colmap = None if st.ragged else _t4_colmap(st.header) or self.t4_colmap
             else:
                 self.table = "t3"
                 self.tables_seen.add("t3")
                 cm = _t3_colmap(st.header)
-                if cm:
+                if st.ragged:
+                    self.t3_colmap = None  # columns shifted somewhere: place by count
+                elif cm:
                     self.t3_colmap = cm
                     self.t3_width = len(labels)
             return
         if has_num and self.table == "t4":
             self.tables_seen.add("t4")
             cm = self.t4_colmap
-            if cm:
-                self._place_direct({c: _val(values[j]) for j, c in cm.items()}, T.T4_REVIEW)
+            if cm and not ragged:
+                self._place_direct(
+                    {c: _val(values[j] if j < len(values) else None) for j, c in cm.items()},
+                    T.T4_REVIEW,
+                )
             else:
                 tokens = [_val(v) for v in values if v is not None]
                 self._place_row(list(_T4_CELLS), tokens, "表四")
@@ -518,6 +614,23 @@ class Matcher:
             return
         tokens = p.tokens
         if p.table == "t2" and len(cols) == 1:
+            if (
+                p.on_label_line < len(tokens)
+                and tokens[0].kind == "blank"
+                and any(t.kind == "num" for t in tokens)
+            ):
+                # one cell per line: an empty cell, then a number whose own row label may
+                # have been lost — it cannot be told apart from a shifted value
+                nums = "、".join(t.raw.strip() for t in tokens if t.kind == "num")
+                self.notes.append(
+                    ImportNote(
+                        "ambiguous",
+                        f"“{p.label}”一行的数字格是空的，其后的数字（{nums}）可能属于下一行"
+                        "（行名丢失），无法确定，未导入，请按原文核对后填写。",
+                        tuple(cols),
+                    )
+                )
+                return
             self._place_row(cols, tokens, p.label, trim_only=True)
             return
         if at_end and 0 < len(tokens) < len(cols):
@@ -543,16 +656,8 @@ class Matcher:
             filled = [t for t in tokens if t.kind != "blank"]
             tokens = filled if filled else [Value("blank")]
         mapping, how = align(cols, tokens)
-        numbers = [t.raw.strip() for t in tokens if t.kind == "num"]
         if how == "ambiguous":
-            self.notes.append(
-                ImportNote(
-                    "ambiguous",
-                    f"“{desc}”一行的数字（{'、'.join(numbers)}）与表格的 {len(cols)} 列对不上，"
-                    "无法确定各数字属于哪一列，均未导入，请按原文核对后填写。",
-                    tuple(c for c in cols if SUBTOTAL not in c),
-                )
-            )
+            self._ambiguous(cols, tokens, desc)
             return
         if how == "derived":
             placed = tuple(c for c in mapping if SUBTOTAL not in c)
@@ -565,6 +670,19 @@ class Matcher:
                 )
             )
         self._place_direct(mapping, desc)
+
+    def _ambiguous(self, cols: list[str], tokens: list[Value], desc: str) -> None:
+        if not self.cells_mode:
+            return
+        numbers = [t.raw.strip() for t in tokens if t.kind == "num"]
+        self.notes.append(
+            ImportNote(
+                "ambiguous",
+                f"“{desc}”一行的数字（{'、'.join(numbers)}）与表格的 {len(cols)} 列对不上，"
+                "无法确定各数字属于哪一列，均未导入，请按原文核对后填写。",
+                tuple(c for c in cols if SUBTOTAL not in c),
+            )
+        )
 
     def _place_direct(self, mapping: dict[str, Value], desc: str) -> None:
         if not self.cells_mode:
@@ -593,6 +711,8 @@ class Matcher:
             return
         if tok.kind != "num" or tok.number is None:
             return
+        if cid == T.FEE_CELL and self.fee_header and not tok.unit:
+            tok = Value("num", tok.number, tok.raw, "元")
         if cid in self.source:
             if self.report.cells.get(cid) != _cell_value(cid, tok):
                 self.notes.append(
@@ -676,11 +796,23 @@ class Matcher:
                 )
             )
         for cid, raw in self.units:
-            extra = "（按元换算为万元）" if raw.endswith("元") and not raw.endswith("万元") else ""
+            extra = ""
+            shown = f"“{raw}”"
+            in_yuan = cid == T.FEE_CELL and "万元" not in raw
+            if in_yuan and not raw.endswith("元"):
+                shown += f"（表头为“{self.fee_header}”）"
+            if in_yuan:
+                extra = "（按元换算为万元，即除以 10000"
+                n = parse_value(raw)
+                if n is not None and n.number is not None:
+                    exact = n.number / Decimal(10000)
+                    if exact != exact.quantize(_FEE_STEP, rounding=ROUND_HALF_UP):
+                        extra += f"；精确值 {exact.normalize():f} 万元超过四位小数，已四舍五入"
+                extra += "）"
             self.notes.append(
                 ImportNote(
                     "unit_stripped",
-                    f"“{T.CELL_BY_ID[cid].label}”原文为“{raw}”，已去掉单位{extra}，导入为 {r.cells[cid]}。",
+                    f"“{T.CELL_BY_ID[cid].label}”原文为{shown}，已去掉单位{extra}，导入为 {r.cells[cid]}。",
                     (cid,),
                 )
             )
@@ -754,6 +886,9 @@ class Matcher:
             )
 
 
+_FEE_STEP = Decimal(1).scaleb(-T.FEE_MAX_DECIMALS)
+
+
 def _val(text: str | None) -> Value:
     if text is None:
         return Value("blank")
@@ -767,8 +902,11 @@ def _cell_value(cid: str, tok: Value) -> int | str:
     n = tok.number
     assert n is not None
     if cid == T.FEE_CELL:
+        # the cell is in 万元: an amount printed in 元 (`184719元`, or a header altered to
+        # （单位：元）) is converted ÷ 10000, rounded half up to four decimals; the import
+        # report says so (unit_stripped), with the exact value when rounding changed it
         if tok.unit == "元":
-            return yuan_to_wan(str(n))
+            return format_fee((n / Decimal(10000)).quantize(_FEE_STEP, rounding=ROUND_HALF_UP))
         if n.as_tuple().exponent < -T.FEE_MAX_DECIMALS:
             raise ValueProblem("收费金额超过四位小数。")
         return format_fee(n)
@@ -872,16 +1010,29 @@ def split_title(pre: list[str]) -> tuple[str, list[str]]:
                 prev
                 and _short_line(prev)
                 and not _is_meta(prev)
-                and re.match(r"^(19|20)\d{2}年", k)
+                and (
+                    re.match(r"^(19|20)\d{2}年", k)
+                    or (k.startswith("政府信息公开") and _ORGAN_OR_YEAR_END.search(key(prev)))
+                )
             ):
-                title = prev + p
+                title = prev + p  # title split over two lines
         elif joined and _is_title(key(joined)):
             title, end = joined, i + 2
         else:
             continue
+        tk = key(title)  # a page repeats the title (metadata table, then heading):
+        for j in range(len(paras) - 1, end - 1, -1):  # the preamble follows the last one
+            if key(paras[j]) == tk:
+                end = j + 1
+                break
         rest = [q for q in paras[end:] if not _is_meta(q)]
         return title, rest
     return "", [p for p in paras if not _is_meta(p)]
+
+
+_ORGAN_OR_YEAR_END = re.compile(
+    r"((19|20)\d{2}年度?|[局委办厅部署院会室处所站队府镇乡道区县市省心司行])$"
+)
 
 
 def _is_title(k: str) -> bool:
@@ -903,6 +1054,7 @@ _TITLE_RE = (
     re.compile(r"^(?P<year>(19|20)\d{2})\s*年度?\s*(?P<organ>.*?)政府信息公开"),
     re.compile(r"^(?P<organ>.*?)政府信息公开工作年度报告[(（](?P<year>(19|20)\d{2})\s*年?度?[)）]"),
 )
+_TITLE_NO_YEAR = re.compile(r"^(?P<organ>[^0-9]{2,40}?)政府信息公开工作年度报告$")
 
 
 def organ_year_from_title(title: str) -> tuple[str, int | None]:
@@ -912,6 +1064,9 @@ def organ_year_from_title(title: str) -> tuple[str, int | None]:
         if m:
             organ = m.group("organ").strip("（）()《》“”\"' ")
             return organ, _plausible_year(int(m.group("year")))
+    m = _TITLE_NO_YEAR.match(t)
+    if m and _ORGAN_OR_YEAR_END.search(m.group("organ")):
+        return m.group("organ").strip("（）()《》“”\"' "), None
     return "", None
 
 
