@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from . import __version__, paths
+from .fileutil import os_error_reason
 
 log = logging.getLogger(__name__)
 
@@ -137,10 +138,33 @@ def open_store(folder: Path) -> Any:
     return Store(folder=folder)
 
 
+def prepare_data_folder(folder: Path) -> str | None:
+    """Create the data folder if missing; why it cannot be used (Chinese), or None."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        reason = "路径上已有同名文件，不是文件夹" if os.path.isfile(folder) else os_error_reason(e)
+        return f"无法打开草稿库文件夹 {folder}：{reason}。"
+    return None
+
+
+def show_start_error(title: str, message: str) -> None:
+    """A start-up failure: a dialog when a QApplication exists, else standard error."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is None:
+        print(message, file=sys.stderr)
+    else:
+        QMessageBox.critical(None, title, message)
+
+
 def main(data_dir: str | None = None, argv: Sequence[str] | None = None) -> int:
     """Start the editor window on the store in `data_dir` (or the default data folder)."""
     folder = paths.data_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    problem = prepare_data_folder(folder)
+    if problem:
+        show_start_error("无法打开草稿库", problem)
+        return 2
     install_excepthook(folder)
     app = make_application(argv)
     from PySide6.QtWidgets import QMessageBox

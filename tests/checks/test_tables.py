@@ -181,7 +181,9 @@ def test_blank_total_is_reported_as_blank_not_as_a_number():
     r05 = next(p for p in problems if p.rule == "R-05")
     assert "总计栏填未填（按 0 计）" not in r05.message
     assert "总计栏未填（按 0 计）" in r05.message
-    assert any(p.rule == "R-09" and p.cells == ("t4.lit_direct.total",) for p in problems)
+    assert "t4.lit_direct.total" in r05.cells
+    # reported once, by R-05: R-09 lists only cells a person fills
+    assert not [p for p in problems if p.rule == "R-09"]
 
 
 # ------------------------------------------------------------------ domains and blanks
@@ -242,13 +244,89 @@ def test_r09_one_problem_per_table_listing_every_blank():
     assert "表三有 2 个空白单元格" in r09[1].message
 
 
+def _r09(problems, table):
+    name = T.TABLE_NAMES[table]
+    found = [p for p in problems if p.rule == "R-09" and p.message.startswith(name)]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def _blank_table(table: str) -> Report:
+    r = BASE.copy()
+    for c in T.CELL_IDS:
+        if c.startswith(table + "."):
+            r.cells[c] = None
+    return r
+
+
+def test_r09_counts_and_names_only_cells_a_person_fills():
+    # Table 四 blank as in a new report: 15 cells, 3 of them computed totals.
+    r = _blank_table("t4")
+    problems = run_checks(r)
+    p = _r09(problems, "t4")
+    fillable = [c for c in T.CELL_IDS if c.startswith("t4.") and c not in T.TOTAL_CELL_IDS]
+    assert p.cells == tuple(fillable) and len(fillable) == 12
+    assert p.message.startswith("表四有 12 个空白单元格（没有数据请填 0）")
+    for total in ("t4.rev.total", "t4.lit_direct.total", "t4.lit_after_rev.total"):
+        assert T.CELL_BY_ID[total].label not in p.message
+    assert not [q for q in problems if q.rule in ("R-04", "R-05", "R-06")]
+    # the same in table 三: no total column or 合计 row cell listed or counted
+    p3 = _r09(run_checks(_blank_table("t3")), "t3")
+    assert not set(p3.cells) & T.TOTAL_CELL_IDS
+    assert f"表三有 {len(p3.cells)} 个空白单元格" in p3.message
+    assert len(p3.cells) == 175 - 31
+    # the labels named are those of the first listed cells, all of them fillable
+    named = p3.message.split("：", 1)[1].split(" 等 ")[0].split("；")
+    assert named == [T.CELL_BY_ID[c].label for c in p3.cells[: len(named)]]
+
+
+def test_r09_blank_total_with_blank_parts_is_implied_in_the_editor():
+    # The editor recomputes totals: a total stays blank exactly while its parts are blank.
+    r = _blank_table("t4")
+    r.cells["t4.rev.maintain"] = 2
+    r.recompute_totals()
+    assert r.cells["t4.rev.total"] == 2 and r.cells["t4.lit_direct.total"] is None
+    problems = run_checks(r)
+    p = _r09(problems, "t4")
+    assert len(p.cells) == 11 and "表四有 11 个空白单元格" in p.message
+    assert not [q for q in problems if q.rule in ("R-04", "R-05", "R-06")]
+
+
+def test_blank_total_next_to_filled_parts_is_one_error_even_when_they_sum_to_0():
+    # An imported file whose printed total is missing: parts entered (all 0), total blank.
+    r = BASE.copy()
+    for c, _ in T.T4_COLS:
+        r.cells[T.t4_key("rev", c)] = 0
+    r.cells["t4.rev.total"] = None
+    problems = run_checks(r)
+    r04 = [p for p in problems if p.rule == "R-04"]
+    assert len(r04) == 1 and r04[0].severity == "error"
+    assert "t4.rev.total" in r04[0].cells
+    assert r04[0].message.endswith("合计 0，总计栏未填（应为 0）")
+    assert not [p for p in problems if p.rule == "R-09"]
+    # the same with some parts blank: the blanks are listed by R-09, the total by R-04
+    r.cells["t4.rev.correct"] = None
+    problems = run_checks(r)
+    assert [p.cells for p in problems if p.rule == "R-09"] == [("t4.rev.correct",)]
+    assert len([p for p in problems if p.rule == "R-04"]) == 1
+    # the S10 case: 总计 column blank in a row of table 三 whose parts hold numbers
+    r = BASE.copy()
+    r.cells["t3.granted.total"] = None
+    problems = run_checks(r)
+    r02 = [p for p in problems if p.rule == "R-02"]
+    assert len(r02) == 1 and "未填（按 0 计）" in r02[0].message
+    assert not [p for p in problems if p.rule == "R-09"]
+
+
 def test_empty_report_reports_blanks_but_no_arithmetic():
     r = Report(year=2024, organ="某局")
     r.sections = {}
     problems = run_checks(r)
     rules = [p.rule for p in problems]
     assert rules.count("R-09") == 3
-    assert sum(len(p.cells) for p in problems if p.rule == "R-09") == 200
+    r09_cells = [c for p in problems if p.rule == "R-09" for c in p.cells]
+    assert len(r09_cells) == 200 - len(T.TOTAL_CELL_IDS) == 166
+    assert not set(r09_cells) & T.TOTAL_CELL_IDS
     assert not {"R-01", "R-02", "R-03", "R-04", "R-05", "R-06"} & set(rules)
     assert rules.count("V-09") == 3  # overview, problems and other missing
     _all_cells_real(problems)

@@ -170,6 +170,47 @@ def test_r13_no_request_claimed_but_table_has_requests(seed_report):
     assert all(p.cells == ("t3.new.natural", "t3.new.total") for p in problems)
 
 
+def test_r13_message_shows_the_value_that_contradicts_the_claim(seed_report):
+    # 新收 5 under 自然人 but the 总计 cell says 0: the message must not read "总计为 0"
+    r = seed_report.copy()
+    r.cells["t3.new.natural"] = 5
+    r.cells["t3.new.total"] = 0
+    problems = _rules(r, "R-13")
+    assert problems
+    for p in problems:
+        assert p.cells == ("t3.new.natural",)
+        assert "总计为 0" not in p.message
+        assert "自然人为 5（总计栏为 0），前后矛盾" in p.message
+    # several columns, total blank
+    r.cells["t3.new.biz"] = 2
+    r.cells["t3.new.total"] = None
+    (p, *_) = _rules(r, "R-13")
+    assert "自然人为 5、商业企业为 2（总计栏未填）" in p.message
+    # when the 总计 cell holds a number, it is the one shown
+    r.cells["t3.new.total"] = 7
+    (p, *_) = _rules(r, "R-13")
+    assert "”总计为 7，前后矛盾" in p.message
+
+
+def test_r13_all_concluded_message_names_the_column_when_total_is_0():
+    r = _with("overview", "本年度所有申请均已按时办结。")
+    for c in T.T3_COL_IDS:
+        r.cells[T.t3_key("carry_next", c)] = 0
+    r.cells["t3.carry_next.npo"] = 3
+    (p,) = _rules(r, "R-13")
+    assert p.cells == ("t3.carry_next.npo",)
+    assert "社会公益组织为 3（总计栏为 0）" in p.message and "总计为 0" not in p.message
+
+
+def test_r13_no_review_message_shows_the_result_column_when_total_is_0(seed_report):
+    r = seed_report.copy()
+    r.sections["overview"] += "\n本年度未发生行政复议。"
+    r.cells["t4.rev.maintain"] = 2
+    (p,) = _rules(r, "R-13")
+    assert p.cells == ("t4.rev.maintain",)
+    assert "行政复议 · 结果维持 2（行政复议总计栏为 0）" in p.message and "总计 0" not in p.message
+
+
 # ------------------------------------------------------------------
 
 

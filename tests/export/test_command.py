@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import pdfplumber
 
 from report_editor.cli import main
@@ -60,3 +62,62 @@ def test_unreadable_input_and_unwritable_output(huaian_path, tmp_path, capsys):
     assert "不存在" in capsys.readouterr().err
     assert main(["export", str(huaian_path), "-o", str(tmp_path)]) == 2
     assert "文件夹" in capsys.readouterr().err
+
+
+def test_refusal_names_the_command_line_options_not_the_window_choices(
+    huaian_report, tmp_path, capsys
+):
+    huaian_report.cells["t3.carry_next.total"] = 999
+    huaian_report.cells["t2.penalty"] = None
+    src = tmp_path / "bad.json"
+    save_report(huaian_report, src)
+    out = tmp_path / "bad.pdf"
+    assert main(["export", str(src), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "--allow-errors" in err and "--blank-as-zero" in err
+    assert "有错误也导出" not in err and "空白按 0 打印" not in err
+    assert "[R-02]" in err and "[R-09]" in err
+    # only the arithmetic error left: no blank hint
+    huaian_report.cells["t2.penalty"] = 0
+    save_report(huaian_report, src)
+    assert main(["export", str(src), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "--allow-errors" in err and "--blank-as-zero" not in err
+    assert not out.exists()
+
+
+def test_blank_only_refusal_points_to_blank_as_zero(tmp_path, capsys):
+    report = Report(year=2024, organ="某县统计局")
+    src = tmp_path / "blank.json"
+    save_report(report, src)
+    assert main(["export", str(src), "-o", str(tmp_path / "blank.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "--blank-as-zero" in err and "空白按 0 打印" not in err
+
+
+def test_os_errors_are_explained_in_chinese(huaian_path, tmp_path, capsys, monkeypatch):
+    # a file name too long for the file system: the system's English text is not shown
+    out = tmp_path / ("报" * 120 + ".pdf")
+    assert main(["export", str(huaian_path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "文件名太长" in err and "too long" not in err
+    assert list(tmp_path.iterdir()) == []
+
+    from report_editor import fileutil
+    from report_editor.model import exchange
+
+    def disk_full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(fileutil, "atomic_write_bytes", disk_full)
+    assert main(["export", str(huaian_path), "-o", str(tmp_path / "a.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "磁盘空间已满" in err and "No space" not in err
+
+    def denied(path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(exchange, "load_report", denied)
+    assert main(["export", str(huaian_path), "-o", str(tmp_path / "a.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "没有访问权限" in err and "Permission" not in err

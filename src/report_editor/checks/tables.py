@@ -66,7 +66,11 @@ _TOTALS = tuple(
 _COUNT_CELLS = T.COUNT_CELL_IDS
 _INT_ONLY = {int}
 _FEE_TABLE = T.FEE_CELL.split(".")[0]
-_TABLE_CELLS = tuple((t, tuple(c for c in T.CELL_IDS if c.startswith(t + "."))) for t in T.GRIDS)
+# R-09 lists only the cells a person fills; totals are computed (or reported by R-02 … R-06).
+_TABLE_CELLS = tuple(
+    (t, tuple(c for c in T.CELL_IDS if c.startswith(t + ".") and c not in T.TOTAL_CELL_IDS))
+    for t in T.GRIDS
+)
 _LABEL = {c.id: c.label for c in T.CELLS}
 _T2_STOCK = tuple(
     (
@@ -130,24 +134,24 @@ def check_tables(report: Report, previous: Report | None, out: list[Problem]) ->
                 )
             )
 
-    # R-02 … R-06 from template.TOTAL_RULES. Blank counts as 0 (R-09 reports the blank);
-    # a relation whose cells are all blank is skipped (nothing entered yet).
+    # R-02 … R-06 from template.TOTAL_RULES. A blank part counts as 0 (R-09 reports it); a
+    # relation whose cells are all blank is skipped (nothing entered yet). A blank total next
+    # to entered parts is reported here, even when they sum to 0 (a printed total missing
+    # from an imported file); R-09 never lists totals, which the editor computes.
     hints: list[Problem] = []
     for rule, total, parts, involved, (subject, what, total_name), is_row in _TOTALS:
         s = sum(map(value, parts))
         t = num[total]
-        if s == t or blank.issuperset(involved):
+        total_blank = total in blank
+        if (s == t and not total_blank) or blank.issuperset(involved):
             continue
-        tv = get(total)
-        shown = "未填（按 0 计）" if tv is None else f"填 {tv}"
-        out.append(
-            Problem(
-                rule,
-                "error",
-                involved,
-                f"{subject}：{what} {s}，{total_name}{shown}，相差 {abs(s - t)}",
-            )
-        )
+        if not total_blank:
+            shown = f"填 {get(total)}，相差 {abs(s - t)}"
+        elif s:
+            shown = f"未填（按 0 计），相差 {abs(s)}"
+        else:
+            shown = "未填（应为 0）"
+        out.append(Problem(rule, "error", involved, f"{subject}：{what} {s}，{total_name}{shown}"))
         if is_row:
             _hint_split_number(parts, [get(p) for p in parts], t - s, t, hints)
 
@@ -155,8 +159,9 @@ def check_tables(report: Report, previous: Report | None, out: list[Problem]) ->
         _check_counts(cells, out)
     _check_fee(cells, out)
 
-    # R-09 blank cells, one problem per table. Error: reviewers treat blanks as incomplete
-    # and export refuses them unless 空白按 0 打印 is chosen.
+    # R-09 blank cells a person fills, one problem per table. Error: reviewers treat blanks
+    # as incomplete and export refuses them unless 空白按 0 打印 is chosen. A blank total is
+    # implied by its blank parts, or reported by R-02 … R-06 when its parts are entered.
     for table, ids in _TABLE_CELLS:
         if clean and table != _FEE_TABLE:
             continue

@@ -13,6 +13,7 @@ from functools import lru_cache
 from ..model import template as T
 from ..model.report import Report
 from .problem import Problem
+from .tables import col_name
 
 _HEADING = {s.key: s.heading for s in T.SECTIONS}
 _REQUIRED_TEXT = ("overview", "problems", "other")  # sections without a table (V-09)
@@ -370,7 +371,8 @@ def _text_vs_tables(report: Report, text: dict[str, str], out: list[Problem]) ->
                         "warning",
                         carry_cells,
                         f"{heading}写“{_snippet(body, m.start(), m.end(), 0)}”，但表三"
-                        f"“{T.T3_ROW_BY_ID['carry_next'].label}”总计为 {_int(get(_NEXT))}，前后矛盾",
+                        f"“{T.T3_ROW_BY_ID['carry_next'].label}”{_t3_figures(carry_cells, get)}，"
+                        "前后矛盾",
                         key,
                     )
                 )
@@ -383,7 +385,7 @@ def _text_vs_tables(report: Report, text: dict[str, str], out: list[Problem]) ->
                         "warning",
                         new_cells,
                         f"{heading}写“{_snippet(body, m.start(), m.end(), 0)}”，但表三"
-                        f"“{T.T3_ROW_BY_ID['new'].label}”总计为 {_int(get(_NEW))}，前后矛盾",
+                        f"“{T.T3_ROW_BY_ID['new'].label}”{_t3_figures(new_cells, get)}，前后矛盾",
                         key,
                     )
                 )
@@ -404,9 +406,7 @@ def _text_vs_tables(report: Report, text: dict[str, str], out: list[Problem]) ->
             nonzero = tuple(c for g in groups for c in t4_groups[g])
             if nonzero:
                 figures = "，".join(
-                    f"{T.T4_GROUP_BY_ID[g].full_label}总计 {get(T.t4_key(g, 'total'))}"
-                    for g in groups
-                    if t4_groups[g]
+                    _t4_figures(g, t4_groups[g], get) for g in groups if t4_groups[g]
                 )
                 out.append(
                     Problem(
@@ -419,6 +419,31 @@ def _text_vs_tables(report: Report, text: dict[str, str], out: list[Problem]) ->
                     )
                 )
                 break
+
+
+def _t3_figures(nonzero: tuple[str, ...], get: Callable) -> str:
+    """The table-三 figures that contradict a claim: `总计为 5`, or, when the 总计 cell is 0
+    or blank, the applicant columns that hold numbers: `中自然人为 5（总计栏为 0）`."""
+    total = next((c for c in nonzero if c.endswith(".total")), None)
+    if total is not None:
+        return f"总计为 {get(total)}"
+    cols = "、".join(f"{col_name(c.split('.')[2])}为 {get(c)}" for c in nonzero)
+    shown = nonzero[0].rsplit(".", 1)[0] + ".total"
+    return f"中{cols}（总计栏{_shown(get(shown))}）"
+
+
+def _t4_figures(group: str, nonzero: list[str], get: Callable) -> str:
+    """`行政复议总计 2`, or, when that 总计 is 0 or blank, the cells that hold numbers."""
+    name = T.T4_GROUP_BY_ID[group].full_label
+    total = T.t4_key(group, "total")
+    if total in nonzero:
+        return f"{name}总计 {get(total)}"
+    cols = "、".join(f"{_LABEL[c]} {get(c)}" for c in nonzero)
+    return f"{cols}（{name}总计栏{_shown(get(total))}）"
+
+
+def _shown(v: object) -> str:
+    return "未填" if v is None else f"为 {v}"
 
 
 def _title_of(report: Report) -> str:
