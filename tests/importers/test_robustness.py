@@ -318,3 +318,18 @@ def test_corrupted_reference_files_never_crash(tmp_path, name):
             assert _chinese(str(e))
         else:
             assert loads(dumps(res.report)) == res.report
+
+
+def test_rtf_and_files_without_any_report_are_refused_in_chinese(tmp_path):
+    from report_editor.importers import ImportBug, ImportFailed, import_file
+
+    rtf = tmp_path / "报告.rtf"
+    rtf.write_bytes(b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 SimSun;}} hello}")
+    with pytest.raises(ImportFailed) as e:
+        import_file(rtf)
+    assert "RTF" in str(e.value) and ".docx" in str(e.value)
+    shopping = tmp_path / "清单.txt"
+    shopping.write_text("买菜\n白菜 3 斤\n豆腐 2 块\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as e:
+        import_file(shopping)
+    assert not isinstance(e.value, ImportBug) and "没有找到年度报告" in str(e.value)

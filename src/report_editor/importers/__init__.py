@@ -10,6 +10,8 @@ import os
 import zipfile
 from pathlib import Path
 
+from ..fileutil import os_error_reason
+from ..model import template as T
 from .base import (
     MAX_INPUT_BYTES,
     MAX_TEXT_BYTES,
@@ -60,6 +62,8 @@ def sniff(data: bytes, suffix: str) -> str:
         return "docx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
     probe = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if probe.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta", b"<body")):
         return "html"
@@ -78,7 +82,7 @@ def import_file(path: str | os.PathLike[str]) -> ImportResult:
     except FileNotFoundError:
         raise ImportFailed(f"{p}：文件不存在。") from None
     except OSError as e:
-        raise ImportFailed(f"{p}：无法读取文件（{e.strerror or e}）。") from None
+        raise ImportFailed(f"{p}：无法读取文件（{os_error_reason(e)}）。") from None
     if p.is_dir():
         raise ImportFailed(f"{p}：这是一个文件夹，不是文件。")
     if size > MAX_INPUT_BYTES:
@@ -89,7 +93,7 @@ def import_file(path: str | os.PathLike[str]) -> ImportResult:
     try:
         data = p.read_bytes()
     except OSError as e:
-        raise ImportFailed(f"{p}：无法读取文件（{e.strerror or e}）。") from None
+        raise ImportFailed(f"{p}：无法读取文件（{os_error_reason(e)}）。") from None
     if not data.strip():
         raise ImportFailed(f"{p}：文件是空的，没有可导入的内容。")
     kind = sniff(data, p.suffix.lower())
@@ -102,13 +106,17 @@ def import_file(path: str | os.PathLike[str]) -> ImportResult:
         if kind == "pdf":
             from .from_pdf import pdf_to_document
 
-            return _run(pdf_to_document(data), "pdf")
+            return _found(_run(pdf_to_document(data), "pdf"))
         if kind == "docx":
             if not zipfile.is_zipfile(p):
                 raise ImportFailed("文件已损坏，不是有效的 Word（.docx）文件。")
             from .from_docx import docx_to_document
 
-            return _run(docx_to_document(data), "docx")
+            return _found(_run(docx_to_document(data), "docx"))
+        if kind == "rtf":
+            raise ImportFailed(
+                "这是 RTF 文件，无法直接读取：请在 Word/WPS 中另存为 .docx 后再导入。"
+            )
         if kind == "doc":
             raise ImportFailed(
                 "这是旧版 Word（.doc）文件，无法直接读取：请在 Word/WPS 中另存为 .docx 后再导入。"
@@ -118,8 +126,8 @@ def import_file(path: str | os.PathLike[str]) -> ImportResult:
         if kind == "html":
             from .from_html import html_to_document
 
-            return _run(html_to_document(data), "html")
-        return _run(text_to_document(decode_bytes(data)), "txt")
+            return _found(_run(html_to_document(data), "html"))
+        return _found(_run(text_to_document(decode_bytes(data)), "txt"))
     except ImportFailed as e:
         raise ImportFailed(f"{p}：{e}") from None
     except RecursionError:
@@ -128,6 +136,26 @@ def import_file(path: str | os.PathLike[str]) -> ImportResult:
         raise ImportFailed(f"{p}：文件过于复杂，内存不足，无法读取。") from None
     except Exception as e:  # last resort: a message, never a crash
         raise ImportBug(f"{p}：{_bug(e)}") from e
+
+
+def nothing_found(result: ImportResult) -> bool:
+    """True when the source holds nothing of a report: no table, section, title, organ or year."""
+    r = result.report
+    absent_tables = sum(1 for n in result.notes if n.kind == "table_absent")
+    return (
+        absent_tables == len(T.GRIDS)
+        and all(v is None for v in r.cells.values())
+        and not any(v.strip() for v in r.sections.values())
+        and not (r.organ or r.year is not None or r.title.strip())
+    )
+
+
+def _found(result: ImportResult) -> ImportResult:
+    if nothing_found(result):
+        raise ImportFailed(
+            "没有找到年度报告的任何内容（标题、机关、年度、章节标题或表格），这可能不是一份年度报告。"
+        )
+    return result
 
 
 def _looks_binary(data: bytes) -> bool:

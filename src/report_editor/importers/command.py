@@ -55,18 +55,6 @@ def format_import_report(result: ImportResult) -> list[str]:
     return lines
 
 
-def nothing_found(result: ImportResult) -> bool:
-    """True when the source holds nothing of a report: no table, section, title, organ or year."""
-    r = result.report
-    absent_tables = sum(1 for n in result.notes if n.kind == "table_absent")
-    return (
-        absent_tables == len(T.GRIDS)
-        and all(v is None for v in r.cells.values())
-        and not any(v.strip() for v in r.sections.values())
-        and not (r.organ or r.year is not None or r.title.strip())
-    )
-
-
 def import_command(args: argparse.Namespace) -> int:
     source, output = args.source, args.output
     problem = output_file_problem(output)
@@ -77,13 +65,6 @@ def import_command(args: argparse.Namespace) -> int:
         result = import_file(source)
     except ImportFailed as e:
         print(f"无法导入：{e}", file=sys.stderr)
-        return EXIT_INPUT
-    if nothing_found(result):
-        print(
-            f"无法导入：{source}：没有找到年度报告的任何内容（标题、机关、年度、章节标题或表格），"
-            f"未写出 {output}。",
-            file=sys.stderr,
-        )
         return EXIT_INPUT
     try:
         save_report(result.report, output)
