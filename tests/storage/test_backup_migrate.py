@@ -13,7 +13,7 @@ from tinydb.storages import JSONStorage
 
 from report_editor.model import dumps
 from report_editor.model.exchange import report_to_dict
-from report_editor.storage import SCHEMA_VERSION, Store
+from report_editor.storage import NEW_VERSION_NAME, SCHEMA_VERSION, Store
 from report_editor.storage import migrate as M
 from report_editor.storage.backup import backup_name, write_backup
 from tests.storage.conftest import make_report, state_of
@@ -38,6 +38,7 @@ def test_daily_backup_made_once_a_day_in_the_background(folder):
         f"reports/{a}.json",
         f"versions/{a}.json",
         f"trash/reports/{b}.json",
+        f"trash/versions/{b}.json",
     }
     with Store(folder) as s:  # same day: no second backup
         s.wait_for_backup()
@@ -55,7 +56,7 @@ def test_backup_is_a_complete_store(folder, tmp_path, huaian_report):
     with Store(copy, auto_backup=False) as s:
         assert dumps(s.load(rid)) == dumps(huaian_report)
         assert s.info(rid).status == "已校验"
-        assert [v.name for v in s.versions(rid)] == ["报送版"]
+        assert [v.name for v in s.versions(rid)] == ["报送版", NEW_VERSION_NAME]
         assert s.recovery_messages == []
 
 
@@ -116,7 +117,7 @@ def test_migration_path_from_the_current_schema(folder, monkeypatch):
         assert s.recovery_messages[0] == "报告元数据已补充。"
         assert "从格式版本 1 升级到 2" in s.recovery_messages[1]
         assert state_of(s.load(rid)) == 3 and s.info(rid).status == "已报送"
-        assert [v.name for v in s.versions(rid)] == ["报送版"]
+        assert [v.name for v in s.versions(rid)] == ["报送版", NEW_VERSION_NAME]
     assert json.loads((folder / "store.json").read_text("utf-8"))["schema"] == 2
     (pre,) = (folder / "backups").glob("pre-migration-v1-*.zip")
     with zipfile.ZipFile(pre) as z:

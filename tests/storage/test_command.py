@@ -67,8 +67,15 @@ def test_import_updates_the_draft_of_the_same_organ_and_year(capsys, tmp_path, s
     assert run(capsys, "drafts", "export", rid, "-o", str(exported))[0] == 0
     assert exported.read_bytes() == changed_file.read_bytes()
     with Store(auto_backup=False) as s:  # the previous state is kept as a version
-        (v,) = s.versions(rid)
+        new, v, first = s.versions(rid)
+        assert [x.name for x in (new, v, first)] == [
+            "导入时自动保存",
+            "导入前自动保存",
+            "导入时自动保存",
+        ]
         assert dumps(s.load_version(rid, v.id)) == seed_path.read_text("utf-8")
+        assert dumps(s.load_version(rid, first.id)) == seed_path.read_text("utf-8")
+        assert dumps(s.load_version(rid, new.id)) == changed_file.read_text("utf-8")
 
 
 def test_env_variable_selects_the_store(capsys, tmp_path, seed_path, monkeypatch):
@@ -82,6 +89,18 @@ def test_list_of_an_empty_store_prints_no_lines(capsys):
     code, out, err = run(capsys, "drafts", "list")
     assert (code, out) == (0, "")
     assert "还没有报告" in err
+
+
+def test_list_of_a_missing_data_dir_leaves_no_folder(capsys, tmp_path):
+    new = tmp_path / "NEW"
+    code, out, _err = run(capsys, "drafts", "list", "--data-dir", str(new))
+    assert (code, out) == (0, "")
+    assert not new.exists()
+    code, _, err = run(
+        capsys, "drafts", "export", "abc", "-o", str(tmp_path / "x.json"), "--data-dir", str(new)
+    )
+    assert code == 2 and "abc" in err
+    assert not new.exists()
 
 
 def test_unknown_id_and_bad_input_exit_2(capsys, tmp_path, seed_path):

@@ -73,6 +73,7 @@ def test_damaged_report_restored_from_backup_when_it_is_newer(folder):
         time.sleep(0.002)
         zpath = s.backup_now()  # n=2
         s.save(rid, make_report(n=3))  # lost with the file
+    (folder / "previous" / f"{rid}.json").unlink()  # and the copy of the state before
     _damage(folder / "reports" / f"{rid}.json", "garbage")
     with Store(folder, auto_backup=False) as s:
         assert state_of(s.load(rid)) == 2
@@ -93,10 +94,12 @@ def test_backup_restores_status_and_dates(folder):
         assert (info.status, info.created) == ("已报送", created)
 
 
-def test_damaged_report_without_version_or_backup(folder):
+def test_damaged_report_without_any_other_copy(folder):
+    """The store never leaves a report with one copy; here the others are removed by hand."""
     with Store(folder, auto_version_interval=None, auto_backup=False) as s:
         rid = s.create(make_report("甲局"))
         other = s.create(make_report("乙局", n=5))
+    (folder / "versions" / f"{rid}.json").unlink()
     bad = _damage(folder / "reports" / f"{rid}.json", "emptied")
     with Store(folder, auto_backup=False) as s:
         assert [i.id for i in s.list_reports()] == [other]
@@ -129,7 +132,7 @@ def test_damaged_versions_file_restored_from_backup(folder, how):
     _damage(folder / "versions" / f"{rid}.json", how)
     with Store(folder, auto_backup=False) as s:
         assert state_of(s.load(rid)) == 2  # the current state is not touched
-        assert [v.name for v in s.versions(rid)] == ["报送版"]
+        assert [v.name for v in s.versions(rid)] == ["报送版", "新建时自动保存"]
         (msg,) = s.recovery_messages
         assert "历史版本文件已损坏" in msg and "已从备份" in msg and "当前内容不受影响" in msg
         assert len(_damaged_files(folder)) == 1

@@ -13,7 +13,10 @@ from report_editor.model import dumps
 from report_editor.model import template as T
 from report_editor.storage import (
     AUTO_VERSION_NAME,
+    COPY_VERSION_NAME,
     IMPORT_VERSION_NAME,
+    IMPORTED_VERSION_NAME,
+    NEW_VERSION_NAME,
     RESTORE_VERSION_NAME,
     ReportNotFound,
     Store,
@@ -61,7 +64,7 @@ def test_the_files_are_tinydb_databases(store, folder):
     db = TinyDB(folder / "reports" / f"{rid}.json", storage=AtomicJSONStorage, read_only=True)
     assert db.table("draft").get(doc_id=1)["meta"]["id"] == rid
     vdb = TinyDB(folder / "versions" / f"{rid}.json", storage=AtomicJSONStorage, read_only=True)
-    assert [d["name"] for d in vdb.table("versions").all()] == ["报送版"]
+    assert [d["name"] for d in vdb.table("versions").all()] == [NEW_VERSION_NAME, "报送版"]
 
 
 def test_list_is_sorted_by_last_save(store):
@@ -80,14 +83,14 @@ def test_save_rewrites_only_that_reports_file(store, folder):
     store.save(ids[0], make_report("局0", n=9))
     after = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
     changed = sorted(p.relative_to(folder).as_posix() for p in after if after[p] != before.get(p))
-    # the first save of a report also takes its first automatic version
-    assert changed == [f"reports/{ids[0]}.json", f"versions/{ids[0]}.json"]
+    # the replaced file is kept (hard-linked) as previous/; nothing else is touched
+    assert changed == [f"previous/{ids[0]}.json", f"reports/{ids[0]}.json"]
     before = after
     time.sleep(0.01)
     store.save(ids[0], make_report("局0", n=10))
     after = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
     changed = sorted(p.relative_to(folder).as_posix() for p in after if after[p] != before.get(p))
-    assert changed == [f"reports/{ids[0]}.json"]
+    assert changed == [f"previous/{ids[0]}.json", f"reports/{ids[0]}.json"]
 
 
 def test_unchanged_save_writes_nothing(store, folder):
@@ -105,13 +108,16 @@ def test_automatic_versions_at_most_every_interval(folder):
         rid = s.create(make_report())
         for n in range(1, 6):
             s.save(rid, make_report(n=n))
-        assert [v.name for v in s.versions(rid)] == [AUTO_VERSION_NAME]
+        assert [v.name for v in s.versions(rid)] == [NEW_VERSION_NAME]
         time.sleep(0.35)
         s.save(rid, make_report(n=6))
         vs = s.versions(rid)
-        assert [v.auto for v in vs] == [True, True]
+        assert [(v.name, v.auto) for v in vs] == [
+            (AUTO_VERSION_NAME, True),
+            (NEW_VERSION_NAME, False),
+        ]
         assert state_of(s.load_version(rid, vs[0].id)) == 6
-        assert state_of(s.load_version(rid, vs[1].id)) == 1
+        assert state_of(s.load_version(rid, vs[1].id)) == 0
 
 
 def test_automatic_versions_are_pruned_named_ones_kept(folder):
@@ -122,7 +128,7 @@ def test_automatic_versions_are_pruned_named_ones_kept(folder):
         for n in range(2, 9):
             s.save(rid, make_report(n=n))
         vs = s.versions(rid)
-        assert [v.name for v in vs if not v.auto] == ["领导审核后"]
+        assert [v.name for v in vs if not v.auto] == ["领导审核后", NEW_VERSION_NAME]
         assert [state_of(s.load_version(rid, v.id)) for v in vs if v.auto] == [8, 7, 6]
 
 
@@ -131,7 +137,7 @@ def test_named_versions_and_undoable_restore(store):
     v1 = store.save_version(rid, "  报送版 ")
     store.save(rid, make_report(n=2))
     vs = store.versions(rid)
-    assert vs[0].name == AUTO_VERSION_NAME and vs[-1].name == "报送版" and vs[-1].id == v1
+    assert [v.name for v in vs] == ["报送版", NEW_VERSION_NAME] and vs[0].id == v1
     restored = store.restore_version(rid, v1)
     assert state_of(restored) == 1
     assert state_of(store.load(rid)) == 1
@@ -162,7 +168,7 @@ def test_duplicate(store):
     assert dup != rid
     assert state_of(store.load(dup)) == 3
     assert store.info(dup).status == "草稿"
-    assert store.versions(dup) == []
+    assert [v.name for v in store.versions(dup)] == [COPY_VERSION_NAME]  # not the source's
 
 
 def test_trash_round_trip(store, folder):
@@ -177,7 +183,7 @@ def test_trash_round_trip(store, folder):
         store.load(a)
     store.restore_from_trash(a)
     assert {i.id for i in store.list_reports()} == {a, b}
-    assert [v.name for v in store.versions(a)] == ["报送版"]
+    assert [v.name for v in store.versions(a)] == ["报送版", NEW_VERSION_NAME]
     store.delete(a)
     store.delete(b)
     assert store.empty_trash() == 2
@@ -238,8 +244,9 @@ def test_import_adds_then_updates_keeping_the_old_state(store):
     assert (same, created) == (rid, False)
     assert state_of(store.load(rid)) == 2
     vs = store.versions(rid)
-    assert vs[0].name == IMPORT_VERSION_NAME
-    assert state_of(store.load_version(rid, vs[0].id)) == 1
+    names = [IMPORTED_VERSION_NAME, IMPORT_VERSION_NAME, IMPORTED_VERSION_NAME]
+    assert [v.name for v in vs] == names
+    assert [state_of(store.load_version(rid, v.id)) for v in vs] == [2, 1, 1]
     other, created = store.import_report(make_report("甲局", 2025))
     assert created and other != rid
 
@@ -261,7 +268,7 @@ def test_reopen_keeps_everything(folder, huaian_report):
     with Store(folder, auto_backup=False) as s:
         assert dumps(s.load(rid)) == dumps(huaian_report)
         assert s.info(rid).status == "已校验"
-        assert [v.name for v in s.versions(rid)] == ["报送版"]
+        assert [v.name for v in s.versions(rid)] == ["报送版", NEW_VERSION_NAME]
         assert s.recovery_messages == []
 
 

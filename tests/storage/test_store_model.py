@@ -41,7 +41,7 @@ class StoreMachine(RuleBasedStateMachine):
         n = self._n()
         rid = self.store.create(make_report(organ, year, n))
         self.live[rid] = (organ, year, n)
-        self.versions[rid] = []
+        self.versions[rid] = [(self.store.versions(rid)[0].id, n)]  # "新建时自动保存"
         return rid
 
     @rule(rid=ids)
@@ -95,9 +95,10 @@ class StoreMachine(RuleBasedStateMachine):
         assert created == (not matches)
         if not created:
             assert rid in matches
-            self.versions[rid].append((self.store.versions(rid)[0].id, self.live[rid][2]))
+            imported, before = self.store.versions(rid)[:2]  # "导入时…", "导入前自动保存"
+            self.versions[rid] += [(before.id, self.live[rid][2]), (imported.id, n)]
         else:
-            self.versions[rid] = []
+            self.versions[rid] = [(self.store.versions(rid)[0].id, n)]  # "导入时自动保存"
         self.live[rid] = (organ, year, n)
 
     @rule()
@@ -121,7 +122,7 @@ class StoreMachine(RuleBasedStateMachine):
             info = self.store.info(rid)
             assert (info.organ, info.year) == (organ, year)
             assert state_of(self.store.load(rid)) == n
-            assert len(self.store.versions(rid)) == len(self.versions[rid])
+            assert len(self.store.versions(rid)) == len(self.versions[rid]) >= 1  # never one copy
 
 
 StoreMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=25, deadline=None)

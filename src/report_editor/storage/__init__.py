@@ -5,11 +5,13 @@ Public API::
     store = Store(folder=None, *, read_only=False, auto_backup=True,
                   auto_version_interval=300.0, max_auto_versions=50, keep_backups=10)
         folder None -> paths.data_dir() (--data-dir / $REPORT_EDITOR_HOME / platformdirs);
-        the folder is created. Opening takes the folder's lock (filelock, released by the OS
+        the folder is created (read_only=True creates nothing: a missing folder lists as
+        an empty store). Opening takes the folder's lock (filelock, released by the OS
         when a process dies, so a stale lock of a killed process is simply taken over). When
         another live process holds it the store opens read-only instead of raising.
         Opening as writer also removes leftover temp files, migrates an older schema, repairs
-        damaged files (moved to damaged/, restored from the newest good version or backup)
+        damaged files (moved to damaged/, restored from the newest good copy among the
+        versions, previous/<id>.json and the backups)
         and starts the day's zip backup in a background thread if there is none yet.
 
     store.read_only: bool           True when opened read-only (asked, locked, newer schema)
@@ -27,10 +29,17 @@ Public API::
 
     list_reports() -> list[ReportInfo]      most recently saved first
     info(id) -> ReportInfo
-    create(report, status="草稿") -> id
+    create(report, status="草稿") -> id     also writes the first version "新建时自动保存"
+                                     (duplicate: "复制时自动保存", new_from_previous:
+                                     "由上年报告新建时自动保存", import_report of a new
+                                     report: "导入时自动保存"), so the report file is never
+                                     the only copy
     load(id) -> Report
-    save(id, report)                 the autosave path; one atomic write of one small file;
-                                     an automatic version at most every auto_version_interval s
+    save(id, report)                 the autosave path; one atomic write of one small file
+                                     (the replaced file is kept as previous/<id>.json by a
+                                     hard link); an automatic version at the first change
+                                     since the store was opened, then at most every
+                                     auto_version_interval s
     save_version(id, name) -> version id      named version of the saved state
     versions(id) -> list[VersionInfo]         newest first
     load_version(id, version_id) -> Report
@@ -59,7 +68,11 @@ from .files import STATUS_CHECKED, STATUS_DRAFT, STATUS_SUBMITTED, STATUSES
 from .migrate import SCHEMA_VERSION
 from .store import (
     AUTO_VERSION_NAME,
+    COPY_VERSION_NAME,
     IMPORT_VERSION_NAME,
+    IMPORTED_VERSION_NAME,
+    NEW_VERSION_NAME,
+    NEXT_YEAR_VERSION_NAME,
     RESTORE_VERSION_NAME,
     ReportInfo,
     Store,
@@ -68,7 +81,11 @@ from .store import (
 
 __all__ = [
     "AUTO_VERSION_NAME",
+    "COPY_VERSION_NAME",
+    "IMPORTED_VERSION_NAME",
     "IMPORT_VERSION_NAME",
+    "NEW_VERSION_NAME",
+    "NEXT_YEAR_VERSION_NAME",
     "RESTORE_VERSION_NAME",
     "SCHEMA_VERSION",
     "STATUSES",

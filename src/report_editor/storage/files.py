@@ -6,13 +6,18 @@ Layout of a store folder (schema 1)::
     index.json                 cache of every report's metadata (rebuilt from the files)
     store.lock                 OS lock (filelock); store.lock.json: who holds it
     reports/<id>.json          TinyDB, table "draft", doc 1 = {"meta": {...}, "report": {...}}
-    versions/<id>.json         TinyDB, table "versions", one doc per version
+    versions/<id>.json         TinyDB, table "versions", one doc per version; the first one is
+                               written with the report ("新建时自动保存" etc.)
+    previous/<id>.json         the report file as it was before the last save (a hard link to
+                               the replaced file, so keeping it costs no copy); for recovery
     trash/reports/<id>.json    deleted reports (same format), trash/versions/<id>.json
     backups/store-YYYYMMDD-HHMMSS.zip   whole-store backups (last N kept)
     damaged/                   unreadable files moved aside (never deleted)
 
-An autosave rewrites only `reports/<id>.json` (about the size of one exchange file), so its
-cost does not depend on how many reports or versions the store holds.
+An autosave rewrites only `reports/<id>.json` (about the size of one exchange file) and
+re-links `previous/<id>.json`, so its cost does not depend on how many reports or versions
+the store holds. A report therefore always has at least two copies: its file and a version,
+and after its first save also the previous state.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ LOCK_FILE = "store.lock"
 LOCK_INFO_FILE = "store.lock.json"
 REPORTS = "reports"
 VERSIONS = "versions"
+PREVIOUS = "previous"
 TRASH = "trash"
 BACKUPS = "backups"
 DAMAGED = "damaged"

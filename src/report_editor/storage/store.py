@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import secrets
+import shutil
 import socket
 import threading
 import time
@@ -22,7 +23,7 @@ from typing import Any
 import filelock
 
 from .. import paths
-from ..fileutil import atomic_write_bytes, remove_stale_temp_files
+from ..fileutil import TEMP_PREFIX, TEMP_SUFFIX, atomic_write_bytes, remove_stale_temp_files
 from ..model import template as T
 from ..model.exchange import ExchangeError, report_from_dict, report_to_dict
 from ..model.report import Report, empty_cells
@@ -42,6 +43,11 @@ AUTO_VERSION_NAME = "自动保存"
 MANUAL_VERSION_NAME = "手动保存"
 RESTORE_VERSION_NAME = "恢复前自动保存"
 IMPORT_VERSION_NAME = "导入前自动保存"
+# the first version of every report, so that its file is never its only copy
+NEW_VERSION_NAME = "新建时自动保存"
+COPY_VERSION_NAME = "复制时自动保存"
+NEXT_YEAR_VERSION_NAME = "由上年报告新建时自动保存"
+IMPORTED_VERSION_NAME = "导入时自动保存"
 DEFAULT_AUTO_VERSION_INTERVAL = 300.0
 DEFAULT_MAX_AUTO_VERSIONS = 50
 INDEX_FORMAT = "report-editor-index"
@@ -170,15 +176,21 @@ class Store:
         self._index_dirty = False
         self._backup_thread: threading.Thread | None = None
         self._mutex = threading.RLock()
+        self._versioned: set[str] = set()  # reports with a version taken since opening
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if read_only:  # a read-only open creates nothing
+                if self.folder.exists() and not self.folder.is_dir():
+                    raise NotADirectoryError(20, "不是文件夹", str(self.folder))
+            else:
+                self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             if not self.folder.is_dir():
                 reason, _ = describe_os_error(e)
                 if self.folder.exists() or isinstance(e, FileExistsError | NotADirectoryError):
                     reason = "路径上已有同名文件，不是文件夹"
+                what = "打开" if read_only else "创建"
                 raise StoreError(
-                    f"无法创建草稿库文件夹 {self.folder}：{reason}。", path=self.folder
+                    f"无法{what}草稿库文件夹 {self.folder}：{reason}。", path=self.folder
                 ) from e
         if not read_only:
             self._acquire_lock()
@@ -305,13 +317,26 @@ class Store:
     # ------------------------------------------------------------ opening
 
     def _open_writable(self) -> None:
-        for sub in ("", F.REPORTS, F.VERSIONS, f"{F.TRASH}/{F.REPORTS}", f"{F.TRASH}/{F.VERSIONS}"):
+        for sub in (
+            "",
+            F.REPORTS,
+            F.VERSIONS,
+            F.PREVIOUS,
+            f"{F.TRASH}/{F.REPORTS}",
+            f"{F.TRASH}/{F.VERSIONS}",
+        ):
             remove_stale_temp_files(self.folder / sub)
         remove_stale_temp_files(self.folder / F.BACKUPS)
         if not self._check_schema():
             self._open_read_only()
             return
-        for sub in (F.REPORTS, F.VERSIONS, f"{F.TRASH}/{F.REPORTS}", f"{F.TRASH}/{F.VERSIONS}"):
+        for sub in (
+            F.REPORTS,
+            F.VERSIONS,
+            F.PREVIOUS,
+            f"{F.TRASH}/{F.REPORTS}",
+            f"{F.TRASH}/{F.VERSIONS}",
+        ):
             with contextlib.suppress(OSError):
                 (self.folder / sub).mkdir(parents=True, exist_ok=True)
         index = self._load_index()
@@ -546,43 +571,14 @@ class Store:
                 )
                 return None
         where = f"，原文件已移到 {moved}" if moved else ""
-        best: tuple[float, str, str, dict[str, Any] | None, Report] | None = None
-        # the newest readable version
-        try:
-            docs = F.read_versions_file(self.folder / F.VERSIONS / f"{rid}.json")
-        except (CorruptFile, OSError):
-            docs = []
-        for doc in reversed(docs):
-            try:
-                rep = report_from_dict(doc["report"], "历史版本")
-            except ExchangeError:
-                continue
-            best = (float(doc["ts"]), doc["created"], f"历史版本“{doc['name']}”", None, rep)
-            break
-        # the newest backup that holds a readable copy
-        for zpath in B.list_backups(self.folder):
-            raw = B.read_member(zpath, f"{F.REPORTS}/{rid}.json")
-            if raw is None:
-                continue
-            try:
-                meta, _d, rep = F.report_from_bytes(raw, zpath)
-            except CorruptFile:
-                continue
-            when = meta.get("saved_at") or ""
-            ts = F.parse_time(when)
-            if not ts:
-                bt = B.backup_time(zpath)
-                ts = bt.timestamp() if bt else 0.0
-            if best is None or ts > best[0]:
-                best = (ts, when, f"备份 {zpath.name} ", meta, rep)
-            break
+        best = self._newest_good_copy(rid, cached)
         if best is None:
             self._note(
                 f"草稿“{_label(cached, None, rid)}”的存储文件{what}{where}。没有找到可用的"
                 "历史版本或备份，这份草稿无法自动恢复。"
             )
             return None
-        ts, when, source, bmeta, rep = best
+        _ts, when, source, bmeta, rep = best
         data = report_to_dict(rep)
         src_meta = bmeta or (cached or {})
         meta = {
@@ -606,10 +602,75 @@ class Store:
             return None
         self._note(
             f"草稿“{_label(cached, rep, rid)}”的存储文件{what}{where}。已从{source}恢复，"
-            f"内容为 {F.human_time(when)} 时的状态；此后所做的修改未能保留，请核对。"
+            f"内容为 {F.human_time(when)} 时的状态（这是找到的最新的完好内容）；"
+            "此后所做的修改未能保留，请核对。"
         )
         vst = F.file_stamp(self.folder / F.VERSIONS / f"{rid}.json")
         return _make_entry(meta, rep, F.file_stamp(path), vst)
+
+    def _newest_good_copy(
+        self, rid: str, cached: dict[str, Any] | None
+    ) -> tuple[float, str, str, dict[str, Any] | None, Report] | None:
+        """(time, saved at, Chinese source, meta or None, Report) of the newest readable copy
+        among the versions, the copy of the previous save and the backups. A copy holding
+        exactly the lost state (its hash is in the index) is taken first."""
+        found: list[tuple[float, str, str, dict[str, Any] | None, Report]] = []
+        known = (cached or {}).get("hash") or ""
+        # the version whose content was saved last
+        try:
+            docs = F.read_versions_file(self._versions_path(rid))
+        except (CorruptFile, OSError):
+            docs = []
+        newest: tuple[float, str, str, dict[str, Any] | None, Report] | None = None
+        for doc in reversed(docs):
+            if known and F.content_hash(doc["report"]) == known:
+                with contextlib.suppress(ExchangeError):
+                    rep = report_from_dict(doc["report"], "历史版本")
+                    return (0.0, cached["saved_at"], f"历史版本“{doc['name']}”", None, rep)
+        for doc in docs:
+            when = doc.get("saved_at") if isinstance(doc.get("saved_at"), str) else None
+            ts = F.parse_time(when) if when else float(doc["ts"])
+            if newest is not None and ts <= newest[0]:
+                continue
+            try:
+                rep = report_from_dict(doc["report"], "历史版本")
+            except ExchangeError:
+                continue
+            newest = (ts, when or doc["created"], f"历史版本“{doc['name']}”", None, rep)
+        if newest is not None:
+            found.append(newest)
+        # the state before the last save
+        ppath = self.folder / F.PREVIOUS / f"{rid}.json"
+        try:
+            meta, pdata, rep = F.read_report_file(ppath)
+        except (CorruptFile, OSError):
+            pass
+        else:
+            if known and F.content_hash(pdata) == known:
+                return (0.0, cached["saved_at"], "上一次保存时留下的副本", meta, rep)
+            when = meta.get("saved_at") or ""
+            pst = F.file_stamp(ppath)
+            ts = F.parse_time(when) or (pst[0] / 1e9 if pst else 0.0)
+            found.append((ts, when, "上一次保存时留下的副本", meta, rep))
+        # the newest backup that holds a readable copy
+        for zpath in B.list_backups(self.folder):
+            raw = B.read_member(zpath, f"{F.REPORTS}/{rid}.json")
+            if raw is None:
+                continue
+            try:
+                meta, _d, rep = F.report_from_bytes(raw, zpath)
+            except CorruptFile:
+                continue
+            when = meta.get("saved_at") or ""
+            ts = F.parse_time(when)
+            if not ts:
+                bt = B.backup_time(zpath)
+                ts = bt.timestamp() if bt else 0.0
+            found.append((ts, when, f"备份 {zpath.name} ", meta, rep))
+            break
+        if not found:
+            return None
+        return max(found, key=lambda c: c[0])  # the first of equals: a version
 
     def _recover_versions(
         self,
@@ -723,19 +784,63 @@ class Store:
         self, rid: str, meta: dict[str, Any], data: dict[str, Any], report: Report
     ) -> None:
         path = self._report_path(rid)
+        old = self._entries.get(rid)
+        keep = None
+        if old is not None and old["st"] is not None and old["st"] == _as_list(F.file_stamp(path)):
+            keep = self._link_previous(rid, path)  # the file is as written or read: good
         try:
             F.write_report_file(path, meta, data)
         except OSError as e:
+            if keep is not None:  # the store stays as it was
+                with contextlib.suppress(OSError):
+                    os.unlink(keep)
             raise save_failed(e, path) from e
-        old = self._entries.get(rid)
+        if keep is not None:
+            try:
+                os.replace(keep, self.folder / F.PREVIOUS / f"{rid}.json")
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(keep)
         vst = old.get("vst") if old else None
         self._entries[rid] = _make_entry(meta, report, F.file_stamp(path), vst)
         self._index_dirty = True
 
+    def _link_previous(self, rid: str, path: Path) -> Path | None:
+        """A second name for the file about to be replaced (a hard link: no copy), committed
+        as previous/<id>.json once the new file is written. Best effort: None on failure."""
+        pdir = self.folder / F.PREVIOUS
+        tmp = pdir / f"{TEMP_PREFIX}{rid}{TEMP_SUFFIX}"
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            try:
+                os.link(path, tmp)
+            except FileNotFoundError:
+                pdir.mkdir(parents=True, exist_ok=True)
+                os.link(path, tmp)
+            except OSError:  # no hard links here (FAT32, some network shares): copy
+                shutil.copyfile(path, tmp)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            return None
+        return tmp
+
     def _append_version(
-        self, rid: str, name: str, data: dict[str, Any], *, auto: bool, ts: float, created: str
+        self,
+        rid: str,
+        name: str,
+        data: dict[str, Any],
+        *,
+        auto: bool,
+        ts: float,
+        created: str,
+        saved_at: str | None = None,
     ) -> str:
-        """Add one version in a single write (pruning the oldest automatic ones)."""
+        """Add one version in a single write (pruning the oldest automatic ones).
+
+        `saved_at`: when its content was saved, if earlier than `created` (a version of the
+        state before a restore or an import); recovery orders the copies by it."""
         path = self._versions_path(rid)
         storage = F.AtomicJSONStorage(path)
         try:
@@ -766,6 +871,8 @@ class Store:
             "auto": auto,
             "report": data,
         }
+        if saved_at and saved_at != created:
+            docs[str(next_key)]["saved_at"] = saved_at
         try:
             storage.write(tables)
         except OSError as e:
@@ -882,30 +989,46 @@ class Store:
     # ------------------------------------------------------------ writing
 
     def create(self, report: Report, status: str = F.STATUS_DRAFT) -> str:
+        """A new report; its first version ("新建时自动保存") is written with it."""
         with self._mutex:
             self._check_writable()
-            _check_status(status)
-            data = self._validated(report)
-            rid = self._new_id()
-            now = F.now_iso()
-            meta = {
-                "id": rid,
-                "status": status,
-                "created": now,
-                "saved_at": now,
-                "hash": F.content_hash(data),
-                "version_at": 0.0,
-                "version_hash": "",
-            }
+            return self._create(report, status, NEW_VERSION_NAME)
+
+    def _create(self, report: Report, status: str, version_name: str) -> str:
+        """The version first, then the report: the report file is never the only copy."""
+        _check_status(status)
+        data = self._validated(report)
+        rid = self._new_id()
+        now, now_s = time.time(), F.now_iso()
+        h = F.content_hash(data)
+        meta = {
+            "id": rid,
+            "status": status,
+            "created": now_s,
+            "saved_at": now_s,
+            "hash": h,
+            "version_at": now,
+            "version_hash": h,
+        }
+        vpath = self._versions_path(rid)
+        self._append_version(rid, version_name, data, auto=False, ts=now, created=now_s)
+        try:
             self._write_report(rid, meta, data, report)
-            self._write_index()
-            return rid
+        except StoreError:
+            with contextlib.suppress(OSError):
+                vpath.unlink()
+            raise
+        self._entries[rid]["vst"] = _as_list(F.file_stamp(vpath))
+        self._versioned.add(rid)
+        self._write_index()
+        return rid
 
     def save(self, report_id: str, report: Report) -> None:
         """The autosave path: rewrites only this report's file (one atomic write).
 
-        Also adds an automatic version when the last one is `auto_version_interval` seconds
-        old (and the content changed since). Raises StoreError on a full disk, a read-only
+        Also adds an automatic version at the first change since the store was opened and
+        then when the last one is `auto_version_interval` seconds old (if the content changed
+        since). The replaced file is kept as previous/<id>.json (hard link). Raises StoreError on a full disk, a read-only
         folder etc.; the store on disk is then unchanged and a later save works again.
         """
         with self._mutex:
@@ -921,10 +1044,13 @@ class Store:
             meta["saved_at"], meta["hash"] = now_s, h
             iv = self.auto_version_interval
             elapsed = now - entry["version_at"]  # negative: the clock was set back
-            if iv is not None and (elapsed >= iv or elapsed < 0) and h != entry["version_hash"]:
+            first = report_id not in self._versioned  # the first change since opening
+            due = iv is not None and (first or elapsed >= iv or elapsed < 0)
+            if due and h != entry["version_hash"]:
                 self._append_version(
                     report_id, AUTO_VERSION_NAME, data, auto=True, ts=now, created=now_s
                 )
+                self._versioned.add(report_id)
                 meta["version_at"], meta["version_hash"] = now, h
             self._write_report(report_id, meta, data, report)
 
@@ -932,10 +1058,16 @@ class Store:
         """Keep the saved state under a name ("报送版"); returns the version id."""
         with self._mutex:
             self._check_writable()
-            _meta, data, _report = self._read_current(report_id)
+            meta, data, _report = self._read_current(report_id)
             name = name.strip() or MANUAL_VERSION_NAME
             return self._append_version(
-                report_id, name, data, auto=False, ts=time.time(), created=F.now_iso()
+                report_id,
+                name,
+                data,
+                auto=False,
+                ts=time.time(),
+                created=F.now_iso(),
+                saved_at=meta["saved_at"],
             )
 
     def restore_version(self, report_id: str, version_id: str) -> Report:
@@ -951,6 +1083,7 @@ class Store:
                 auto=False,
                 ts=time.time(),
                 created=F.now_iso(),
+                saved_at=meta["saved_at"],
             )
             new = report_to_dict(target)
             meta["saved_at"], meta["hash"] = F.now_iso(), F.content_hash(new)
@@ -971,7 +1104,7 @@ class Store:
         """A copy of the report as a new draft (versions are not copied)."""
         with self._mutex:
             self._check_writable()
-            return self.create(self.load(report_id))
+            return self._create(self.load(report_id), F.STATUS_DRAFT, COPY_VERSION_NAME)
 
     def delete(self, report_id: str) -> None:
         """Move a report (and its versions) to the trash."""
@@ -979,6 +1112,8 @@ class Store:
             self._check_writable()
             entry = self._entry(report_id)
             self._move_pair(report_id, "", f"{F.TRASH}/", "删除")
+            with contextlib.suppress(OSError):
+                (self.folder / F.PREVIOUS / f"{report_id}.json").unlink(missing_ok=True)
             self._entries.pop(report_id, None)
             self._trash[report_id] = entry
             self._write_index()
@@ -1060,29 +1195,43 @@ class Store:
             )
             for col in T.T3_COL_IDS:
                 new.cells[T.t3_key("carried", col)] = src.cells.get(T.t3_key("carry_next", col))
-            return self.create(new)
+            return self._create(new, F.STATUS_DRAFT, NEXT_YEAR_VERSION_NAME)
 
     def import_report(self, report: Report) -> tuple[str, bool]:
         """Add the report, or update the draft of the same organ and year.
 
         Returns (id, created). An update first keeps the previous state as the version
-        "导入前自动保存", so an import never overwrites anything for good.
+        "导入前自动保存", so an import never overwrites anything for good; the imported
+        content is kept as the version "导入时自动保存" (also for a new report).
         """
         with self._mutex:
             self._check_writable()
             rid = self.find(report.organ, report.year)
             if rid is None:
-                return self.create(report), True
+                return self._create(report, F.STATUS_DRAFT, IMPORTED_VERSION_NAME), True
             data = self._validated(report)
             meta, old, _r = self._read_current(rid)
             h = F.content_hash(data)
             if h == F.content_hash(old):
                 return rid, False
             self._append_version(
-                rid, IMPORT_VERSION_NAME, old, auto=False, ts=time.time(), created=F.now_iso()
+                rid,
+                IMPORT_VERSION_NAME,
+                old,
+                auto=False,
+                ts=time.time(),
+                created=F.now_iso(),
+                saved_at=meta["saved_at"],
             )
-            meta["saved_at"], meta["hash"] = F.now_iso(), h
+            now, now_s = time.time(), F.now_iso()
+            # the imported content is kept as a version as well: never in one file only
+            self._append_version(
+                rid, IMPORTED_VERSION_NAME, data, auto=False, ts=now, created=now_s
+            )
+            meta["saved_at"], meta["hash"] = now_s, h
+            meta["version_at"], meta["version_hash"] = now, h
             self._write_report(rid, meta, data, report)
+            self._versioned.add(rid)
             return rid, False
 
     # ------------------------------------------------------------ backups
