@@ -93,6 +93,7 @@ _OS_REASONS = {
     errno.EPERM: "没有访问权限",
     errno.EROFS: "磁盘或文件夹是只读的",
     errno.ENOSPC: "磁盘空间已满",
+    errno.EIO: "磁盘读写出错（U 盘或网络盘可能已断开）",
     errno.ENAMETOOLONG: "文件名太长",
     errno.EEXIST: "已有同名文件",
 }

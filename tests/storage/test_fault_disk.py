@@ -67,7 +67,7 @@ FAULTS = {
         "只读",
     ),
     "read-only-fs-on-create": ("mkstemp", OSError(errno.EROFS, "Read-only file system"), "只读"),
-    "io-error": ("fsync", OSError(errno.EIO, "Input/output error"), "Input/output error"),
+    "io-error": ("fsync", OSError(errno.EIO, "Input/output error"), "磁盘读写出错"),
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+from ..fileutil import os_error_reason
+
 
 class StoreError(Exception):
     """A store operation failed; `str(e)` is a complete Chinese sentence for the user."""
@@ -45,8 +47,7 @@ def describe_os_error(e: OSError) -> tuple[str, str]:
             "文件夹只读或没有写入权限（也可能正被杀毒软件等程序占用）",
             "恢复该文件夹的写入权限",
         )
-    reason = e.strerror or str(e) or type(e).__name__
-    return f"系统错误：{reason}", "排除上述问题"
+    return os_error_reason(e), "排除上述问题"
 
 
 def save_failed(e: OSError, path: Path, what: str = "保存") -> StoreError:
