@@ -235,6 +235,20 @@ def test_folder_given_as_input_to_export(tmp_path):
     assert r.code == 2 and str(folder) in r.err and "文件夹" in r.err, r
 
 
+def test_file_name_too_long_exits_2_in_chinese(tmp_path):
+    long = tmp_path / ("长" * 120 + ".json")  # 360 bytes: over NAME_MAX, stat() raises
+    source = tmp_path / "a.txt"
+    source.write_text("一、总体情况\n本年度工作正常开展。\n", "utf-8")
+    for args in (
+        ["check", long],
+        ["drafts", "import", long],
+        ["import", source, "-o", long],
+        ["drafts", "export", "12345678", "-o", long],
+    ):
+        r = run(*args)
+        assert r.code == 2 and "文件名太长" in r.err and chinese(r.err), (args, r)
+
+
 # --- export -----------------------------------------------------------------------------------
 
 

@@ -268,21 +268,27 @@ def _data_dir_problem(override: str | None) -> str | None:
 def input_file_problem(path: str | os.PathLike[str]) -> str | None:
     """Why `path` cannot be read as an input file (Chinese, naming it), or None."""
     p = Path(path)
-    if p.is_dir():
-        return f"{p}：这是一个文件夹，不是文件。"
+    try:
+        if p.is_dir():
+            return f"{p}：这是一个文件夹，不是文件。"
+    except OSError as e:  # e.g. a name too long: is_dir raises instead of saying no
+        return f"{p}：无法读取文件（{os_error_reason(e)}）。"
     return None
 
 
 def output_file_problem(path: str | os.PathLike[str]) -> str | None:
     """Why `path` cannot be written as an output file (Chinese, naming it), or None."""
     p = Path(path)
-    if p.is_dir():
-        return f"无法写入 {p}：这是一个文件夹，请给出文件名。"
-    parent = p.parent
-    if not parent.exists():
-        return f"无法写入 {p}：文件夹“{parent}”不存在。"
-    if not parent.is_dir():
-        return f"无法写入 {p}：“{parent}”不是文件夹。"
+    try:
+        if p.is_dir():
+            return f"无法写入 {p}：这是一个文件夹，请给出文件名。"
+        parent = p.parent
+        if not parent.exists():
+            return f"无法写入 {p}：文件夹“{parent}”不存在。"
+        if not parent.is_dir():
+            return f"无法写入 {p}：“{parent}”不是文件夹。"
+    except OSError as e:  # e.g. a name too long: is_dir raises instead of saying no
+        return f"无法写入 {p}：{os_error_reason(e)}。"
     return None
 
 

@@ -22,8 +22,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, retry_seconds: float = 2.0) -
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
-        _match_mode(tmp, path)
-        with os.fdopen(fd, "wb") as f:
+        with os.fdopen(fd, "wb") as f:  # owns fd from here: closed whatever happens
+            _match_mode(tmp, path)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
@@ -53,7 +53,8 @@ def _match_mode(tmp: str, target: Path) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
+    with contextlib.suppress(OSError):  # best effort: FAT/SMB mounts refuse chmod
+        os.chmod(tmp, mode)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -186,3 +186,20 @@ def test_store_opened_in_a_read_only_folder(folder):
     with Store(folder, auto_backup=False) as s:
         s.save(rid, make_report(n=2))
         assert state_of(s.load(rid)) == 2
+
+
+def test_a_folder_that_refuses_chmod_still_saves(folder, monkeypatch):
+    """FAT or SMB mounts refuse chmod; matching the old file's mode is only best effort."""
+
+    def refuse(*a, **k):
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    s = Store(folder, auto_backup=False)
+    try:
+        rid = s.create(make_report(n=1))
+        with monkeypatch.context() as m:
+            m.setattr(os, "chmod", refuse)
+            s.save(rid, make_report(n=2))
+        assert state_of(s.load(rid)) == 2
+    finally:
+        s.close()
