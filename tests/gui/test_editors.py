@@ -48,6 +48,7 @@ def test_section_editor_types_chinese_counts_and_undoes_as_one_step(qtbot, blank
     blank_doc.undo_stack.undo()
     assert blank_doc.report.sections["problems"] == ""
     assert ed.editor.toPlainText() == ""
+    assert "字数：0" in ed.count.text()  # the count follows undo as well as typing
     blank_doc.undo_stack.redo()
     assert ed.editor.toPlainText() == "（一）存在的问题。公开内容不够全面"
 

@@ -350,6 +350,27 @@ def test_versions_and_history_restore(huaian_win, store):
     assert store.load(w.report_id).cells["t3.granted.natural"] == 1288
 
 
+def test_history_and_copies_wait_until_the_edits_are_saved(huaian_win, monkeypatch):
+    w = huaian_win
+
+    def boom(*a, **k):
+        raise storage.StoreError("保存失败：磁盘空间已满。")
+
+    monkeypatch.setattr(w.store, "save", boom)
+    model = w.table_tab("t3").model
+    model.setData(model.index_of("t3.granted.natural"), "7", EDIT)
+    w.prompts.dialog_hook = lambda dlg: pytest.fail("history offered over unsaved edits")
+    assert not w.show_history()
+    assert not w.duplicate_report()  # a copy of the stale file would miss the edit
+    assert not w.new_from_previous()
+    assert len(w.store.list_reports()) == 1
+    assert w.doc.report.cells["t3.granted.natural"] == 7  # the edit is still in the window
+    assert any("磁盘空间已满" in t for t in w.prompts.kinds("error"))
+    monkeypatch.undo()
+    assert w.save_now()
+    assert w.store.load(w.report_id).cells["t3.granted.natural"] == 7
+
+
 def test_duplicate_delete_and_restore_from_trash(huaian_win, store):
     w = huaian_win
     assert w.duplicate_report()
@@ -525,3 +546,23 @@ def test_a_value_still_in_the_cell_editor_is_kept_on_close(qtbot, huaian_win, st
     rid = w.report_id
     w.close()
     assert store.load(rid).cells["t3.granted.research"] == 5
+
+
+def test_a_value_still_in_the_cell_editor_is_exported_and_versioned(qtbot, huaian_win, tmp_path):
+    w = huaian_win
+    tab = w.table_tab("t3")
+    w.tabs.setCurrentWidget(tab)
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(tab.model.index_of("t3.granted.research"))
+    qtbot.keyClicks(tab.view, "6")  # editor open, Return never pressed: a toolbar click
+    out = tmp_path / "out.json"
+    w.prompts.files = [str(out)]
+    assert w.export_json()
+    assert load_report(out).cells["t3.granted.research"] == 6
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(tab.model.index_of("t3.granted.legal"))
+    qtbot.keyClicks(tab.view, "4")
+    w.prompts.texts = ["报送版"]
+    assert w.save_version()
+    version = next(v for v in w.store.versions(w.report_id) if v.name == "报送版")
+    assert w.store.load_version(w.report_id, version.id).cells["t3.granted.legal"] == 4

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -245,7 +245,3 @@ class ReportDocument(QObject):
         """Run pending text checks now (tests, export)."""
         if self._text_timer.isActive():
             self.recheck()
-
-
-def tables_of(cells: Iterable[str]) -> set[str]:
-    return {c.split(".", 1)[0] for c in cells}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import template as T
+from ..model.report import normalize_digits
 from .document import ReportDocument
 from .grid_model import GridModel
 from .grid_view import GridView
@@ -67,7 +67,7 @@ def count_chars(text: str) -> int:
 
 def parse_date(text: str) -> str | None:
     """'2024-01-20', '2024年1月20日', '２０２４/1/20' → ISO date; '' → None; else ValueError."""
-    s = unicodedata.normalize("NFKC", text).strip()
+    s = normalize_digits(text)
     if not s:
         return None
     m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", s)
@@ -203,7 +203,7 @@ class SectionEditor(QWidget):
         if not compact:
             lay.addWidget(self.count)
         self.binder = FieldBinder(doc, self.field, self.editor, filt)
-        self.editor.textChanged.connect(self._update_count)
+        # typing reaches the document first; one count per edit, undo included
         doc.field_changed.connect(lambda f: f == self.field and self._update_count())
         self._update_count()
 
@@ -263,7 +263,7 @@ class BasicInfoEditor(QWidget):
         pre_lay.setContentsMargins(0, 0, 0, 0)
         self.preamble = QPlainTextEdit()
         self.preamble.setObjectName("text_preamble")
-        self.preamble.setPlaceholderText("可选：印在“一、总体情况”之前的一段说明。")
+        self.preamble.setPlaceholderText(f"可选：印在“{T.SECTIONS[0].heading}”之前的一段说明。")
         self.preamble.setMaximumHeight(140)
         self.preamble.setMinimumHeight(60)
         self._binders.append(FieldBinder(doc, "preamble", self.preamble, filt))

@@ -101,10 +101,6 @@ class GridModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.grid.cols
 
-    def grid_cell(self, row: int, col: int) -> T.GridCell | None:
-        """The GridCell anchored at (row, col); None for covered or empty positions."""
-        return self._anchor.get((row, col))
-
     def cell_id(self, index: Index) -> str | None:
         if not index.isValid():
             return None

@@ -23,10 +23,6 @@ def severity_icon(severity: str) -> QIcon:
     return style.standardIcon(pix)
 
 
-def problem_tables(problem: Any) -> list[str]:
-    return list(dict.fromkeys(c.split(".", 1)[0] for c in problem.cells))
-
-
 class ProblemsPanel(QListWidget):
     """Lists problems with severity icon and message; emits the one clicked."""
 

@@ -588,7 +588,8 @@ class MainWindow(QMainWindow):
         elif report.template != "2021":
             label = T.TEMPLATE_LABELS.get(report.template, report.template)
             self._show_banner(
-                f"这份报告使用{label}格式，只能查看；本程序只编辑2021年版格式的报告。"
+                f"这份报告使用{label}格式，只能查看；"
+                f"本程序只编辑{T.TEMPLATE_LABELS['2021']}格式的报告。"
             )
         fixed = self.doc.fix_totals() if self.doc is not None else []
         if fixed:
@@ -854,7 +855,9 @@ class MainWindow(QMainWindow):
                 "请先在左边的列表里选中上一年度的报告；列表里没有的话，先用“导入已有报告…”导入它。",
             )
             return False
-        self.save_now()
+        self.commit_editors()
+        if not self.save_now():  # last year's report must be read as the clerk sees it
+            return False
         try:
             new_id = self.store.new_from_previous(rid)
         except Exception as exc:
@@ -867,7 +870,9 @@ class MainWindow(QMainWindow):
         rid = self._selected_or_open()
         if rid is None:
             return False
-        self.save_now()
+        self.commit_editors()
+        if not self.save_now():  # the copy must hold what the window shows
+            return False
         try:
             new_id = self.store.duplicate(rid)
         except Exception as exc:
@@ -989,6 +994,7 @@ class MainWindow(QMainWindow):
     def export_json(self) -> bool:
         if self.doc is None:
             return False
+        self.commit_editors()  # a value still in a cell editor belongs to the export
         r = self.doc.report
         suggested = f"{r.organ}{r.year or ''}年度报告.json"
         path = self.prompts.save_file("导出JSON", suggested, "交换文件 (*.json)")
@@ -1006,6 +1012,7 @@ class MainWindow(QMainWindow):
         doc = self.doc
         if doc is None:
             return False
+        self.commit_editors()  # a value still in a cell editor belongs to the export
         doc.flush_checks()
         errors = [p for p in doc.problems if p.severity == "error"]
         if errors and not self.prompts.confirm(
@@ -1043,6 +1050,7 @@ class MainWindow(QMainWindow):
         name = self.prompts.get_text("保存版本", "给这个版本起个名字：", default)
         if not name or not name.strip():
             return False
+        self.commit_editors()
         if not self.save_now():
             return False
         try:
@@ -1056,7 +1064,10 @@ class MainWindow(QMainWindow):
     def show_history(self) -> bool:
         if self.doc is None or self.report_id is None:
             return False
-        self.save_now()
+        # restoring replaces the window's content: what is typed must be in the store first
+        self.commit_editors()
+        if not self.save_now():
+            return False
         try:
             versions = list(self.store.versions(self.report_id))
         except Exception as exc:
