@@ -698,7 +698,8 @@ def _content(report: Report, text: dict[str, str], out: list[Problem]) -> None:
                     "V-15",
                     sev,
                     (),
-                    f"人民政府的报告应在{_HEADING['overview']}（监督保障）中写明"
+                    f"{T.ORGAN_KIND_LABELS['government']}的报告应在{_HEADING['overview']}"
+                    f"（{T.OVERVIEW_TOPICS[-1]}）中写明"
                     f"“{T.GOVERNMENT_OVERVIEW_TOPIC}情况”",
                     "overview",
                 )

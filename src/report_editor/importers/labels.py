@@ -163,14 +163,6 @@ def t2_col_for(text: str) -> str | None:
     return None
 
 
-def t2_block_index(text: str) -> int | None:
-    k = key(text)
-    for i, b in enumerate(T.T2_BLOCKS):
-        if k == key(b):
-            return i
-    return None
-
-
 @lru_cache(maxsize=8192)
 def match_row(text: str) -> RowLabel | None:
     """The row whose label this cell holds, matched on normalised keys, never on position."""

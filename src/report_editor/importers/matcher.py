@@ -560,7 +560,7 @@ class Matcher:
                 )
             else:
                 tokens = [_val(v) for v in values if v is not None]
-                self._place_row(list(_T4_CELLS), tokens, "表四")
+                self._place_row(list(_T4_CELLS), tokens, T.TABLE_NAMES["t4"])
             return
         if has_num and self.table in ("t2", "t3"):
             for v in values:
