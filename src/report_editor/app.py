@@ -149,13 +149,19 @@ def prepare_data_folder(folder: Path) -> str | None:
 
 
 def show_start_error(title: str, message: str) -> None:
-    """A start-up failure: a dialog when a QApplication exists, else standard error."""
+    """A start-up failure: a dialog when a QApplication exists, else standard error.
+
+    A windowed Windows build has no standard error (sys.stderr is None): there the
+    application is created just to show the dialog, or the clerk would see nothing.
+    """
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    if QApplication.instance() is None:
+    if QApplication.instance() is None and sys.stderr is not None:
         print(message, file=sys.stderr)
-    else:
-        QMessageBox.critical(None, title, message)
+        return
+    if QApplication.instance() is None:
+        make_application(None)
+    QMessageBox.critical(None, title, message)
 
 
 def main(data_dir: str | None = None, argv: Sequence[str] | None = None) -> int:
