@@ -319,6 +319,31 @@ def test_import_a_text_report_shows_the_notes(huaian_win, tmp_path):
     assert isinstance(w.prompts.dialogs[-1], D.NotesDialog)
 
 
+def test_text_pasted_into_the_window_is_imported(win):
+    from tests.conftest import shared_file
+
+    pasted = shared_file("corpus", "seed-weishi-2023.txt").read_text(encoding="utf-8")
+
+    def paste(dialog):
+        if not isinstance(dialog, D.PasteTextDialog):
+            return False
+        assert not dialog.ok.isEnabled()  # nothing pasted yet
+        dialog.edit.setPlainText(pasted)
+        assert dialog.ok.isEnabled()
+        return True
+
+    win.prompts.dialog_hook = paste
+    assert win.action("paste_import").text() == "粘贴文本导入…"
+    win.action("paste_import").trigger()
+    assert win.doc is not None and win.doc.report.organ == "尉氏县科学技术和工业信息化局"
+    assert win.doc.report.year == 2023
+    assert isinstance(win.prompts.dialogs[-1], D.NotesDialog)
+
+    win.prompts.dialog_hook = lambda d: d.edit.setPlainText("买菜：白菜 3 斤") or True
+    assert not win.import_pasted_text()
+    assert any("没有找到年度报告" in t for t in win.prompts.kinds("error"))
+
+
 def test_import_of_a_broken_file_says_why(huaian_win, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{}", encoding="utf-8")

@@ -213,6 +213,39 @@ class YuanToWanDialog(QDialog):
         ok.setEnabled(self.value is not None)
 
 
+class PasteTextDialog(QDialog):
+    """粘贴文本导入: the whole report as copied from a web page."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("粘贴文本导入")
+        self.resize(680, 480)
+        lay = QVBoxLayout(self)
+        label = QLabel(
+            "在网页上选中整篇年度报告（从标题到最后一段，连同表格），复制后粘贴到下面。"
+            "程序按章节标题和表格的行、列名称读取；读不准的地方会逐项列出，不会猜数。"
+        )
+        label.setWordWrap(True)
+        lay.addWidget(label)
+        self.edit = QPlainTextEdit()
+        self.edit.setPlaceholderText("在这里粘贴（Ctrl+V）")
+        lay.addWidget(self.edit, 1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText("导入")
+        self.ok.setEnabled(False)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.edit.textChanged.connect(lambda: self.ok.setEnabled(bool(self.text().strip())))
+        lay.addWidget(buttons)
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+
 class NotesDialog(QDialog):
     """A titled list of messages (import notes, recovery messages)."""
 

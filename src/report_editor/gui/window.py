@@ -47,6 +47,7 @@ from .dialogs import (
     ManualDialog,
     NewReportDialog,
     NotesDialog,
+    PasteTextDialog,
     Prompts,
     YuanToWanDialog,
     fmt_time,
@@ -246,6 +247,13 @@ class MainWindow(QMainWindow):
             "导入交换文件（.json）或已发布的报告（.txt .docx .pdf .html）",
         )
         A(
+            "paste_import",
+            "粘贴文本导入…",
+            self.import_pasted_text,
+            None,
+            "把从网页上复制的报告全文粘贴进来，读出各章节和表格数字",
+        )
+        A(
             "export_json",
             "导出JSON…",
             self.export_json,
@@ -432,6 +440,7 @@ class MainWindow(QMainWindow):
             "new",
             "new_from_previous",
             "import",
+            "paste_import",
             None,
             "save",
             "save_version",
@@ -943,6 +952,31 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             self.prompts.error("导入失败", _message(exc))
             return False
+        return self._adopt_import(report, notes, f"“{Path(path).name}”")
+
+    def import_pasted_text(self) -> bool:
+        """Text copied from a published web page, pasted into a dialog (issue 7)."""
+        dialog = PasteTextDialog(self)
+        if not self.prompts.run(dialog):
+            return False
+        from ..importers import import_text, nothing_found
+
+        try:
+            with busy():
+                result = import_text(dialog.text())
+        except Exception as exc:
+            self.prompts.error("导入失败", _message(exc))
+            return False
+        if nothing_found(result):
+            self.prompts.error(
+                "导入失败",
+                "粘贴的文字里没有找到年度报告的内容（标题、机关、年度、章节标题或表格）。",
+            )
+            return False
+        return self._adopt_import(result.report, list(result.notes), "粘贴的文字")
+
+    def _adopt_import(self, report: Report, notes: list[Any], source: str) -> bool:
+        """Put an imported report into the store (asking before replacing) and open it."""
         # what is typed in the open report is saved first: closing it after the import
         # must not write the old text over the imported one
         self.commit_editors()
@@ -974,7 +1008,7 @@ class MainWindow(QMainWindow):
         self.refresh_list()
         self.open_report(rid)
         what = "新建了" if created else "替换了已有的"
-        intro = f"已从“{Path(path).name}”{what}报告：{report.organ} · {report.year}年度。"
+        intro = f"已从{source}{what}报告：{report.organ} · {report.year}年度。"
         if notes:
             intro += "\n下面这些地方程序没能确定，请逐项核对："
         lines = [getattr(n, "message", str(n)) for n in notes]
