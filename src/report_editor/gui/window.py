@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
             "把当前报告写成交换文件，发给其他单位",
         )
         A("export_pdf", "导出PDF…", self.export_pdf, "Ctrl+P", "导出公文格式的 PDF")
+        A("preview_pdf", "预览PDF", self.preview_pdf, "Ctrl+Shift+P", "预览将要导出的 PDF")
         A("sample", "打开示例报告", self.open_sample, None, "打开一份已发布的报告作为示例（只读）")
         A("save", "立即保存", self.save_now, QKeySequence.StandardKey.Save, "立即保存到草稿库")
         A("save_version", "保存版本…", self.save_version, None, "给当前内容起个名字，以后可以恢复")
@@ -446,6 +447,7 @@ class MainWindow(QMainWindow):
             "save_version",
             "history",
             None,
+            "preview_pdf",
             "export_pdf",
             "export_json",
             None,
@@ -461,6 +463,8 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("报告(&R)")
         for n in ("duplicate", "delete", "trash"):
             m.addAction(a[n])
+        m.addSeparator()
+        m.addAction(a["preview_pdf"])
         m = mb.addMenu("视图(&V)")
         m.addAction(self.problems_dock.toggleViewAction())
         self.problems_dock.toggleViewAction().setText("问题列表")
@@ -470,7 +474,15 @@ class MainWindow(QMainWindow):
         tb = self.addToolBar("常用")
         tb.setObjectName("main_toolbar")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for n in ("new", "import", "save_version", "history", "export_pdf", "export_json"):
+        for n in (
+            "new",
+            "import",
+            "save_version",
+            "history",
+            "preview_pdf",
+            "export_pdf",
+            "export_json",
+        ):
             tb.addAction(a[n])
         tb.addSeparator()
         # toolbar buttons keep a short fixed text; the menu shows what will be undone
@@ -536,7 +548,7 @@ class MainWindow(QMainWindow):
         a["new_from_previous"].setEnabled(store_rw)
         for n in ("duplicate", "delete"):
             a[n].setEnabled(store_rw and sel is not None)
-        for n in ("export_json", "export_pdf", "close_report"):
+        for n in ("export_json", "export_pdf", "preview_pdf", "close_report"):
             a[n].setEnabled(has_doc)
         for n in ("save", "save_version", "history"):
             a[n].setEnabled(in_store and store_rw and not self.read_only)
@@ -1076,6 +1088,11 @@ class MainWindow(QMainWindow):
         ):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         return True
+
+    def preview_pdf(self) -> bool:
+        from .preview import open_preview
+
+        return open_preview(self)
 
     def save_version(self) -> bool:
         if self.doc is None or self.report_id is None or self.read_only:
