@@ -14,35 +14,10 @@ from report_editor import paths
 from report_editor.gui import dialogs as D
 from report_editor.model import save_report
 from report_editor.model import template as T
-from tests.gui.test_window import make_window
+from tests.gui.conftest import make_window
 
 storage = pytest.importorskip("report_editor.storage")
 EDIT = Qt.ItemDataRole.EditRole
-
-
-@pytest.fixture
-def store_dir(tmp_path):
-    return tmp_path / "store"
-
-
-@pytest.fixture
-def store(store_dir):
-    s = storage.Store(folder=store_dir)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def win(qtbot, store, store_dir, seed_path):
-    return make_window(qtbot, store, store_dir, sample_path=seed_path)
-
-
-@pytest.fixture
-def huaian_win(win, store, huaian_report):
-    rid = store.create(huaian_report)
-    win.refresh_list()
-    assert win.open_report(rid)
-    return win
 
 
 # ---------------------------------------------------------------- new report dialog
